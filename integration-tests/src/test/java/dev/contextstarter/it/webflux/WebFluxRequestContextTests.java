@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.test.RequestContextLeakCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId",
 				"logging.level.dev.contextstarter=DEBUG" })
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
 class WebFluxRequestContextTests {
 
 	static final Pattern UUID_V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
