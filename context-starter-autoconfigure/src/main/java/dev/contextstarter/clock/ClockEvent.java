@@ -1,6 +1,8 @@
 package dev.contextstarter.clock;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import org.springframework.context.ApplicationEvent;
 
@@ -35,8 +37,9 @@ public abstract sealed class ClockEvent extends ApplicationEvent permits ClockJu
 		return this.wallAfter;
 	}
 
-	static String seconds(java.time.Duration duration) {
-		return String.format(java.util.Locale.ROOT, "%.1f s", duration.toNanos() / 1e9);
+	/** Format a duration as the log lines do, for example {@code 3602.0 s}. */
+	static String seconds(Duration duration) {
+		return String.format(Locale.ROOT, "%.1f s", duration.toNanos() / 1e9);
 	}
 
 }

@@ -26,9 +26,9 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.TriggerContext;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.TaskUtils;
 import org.springframework.util.Assert;
 import org.springframework.util.ErrorHandler;
-import org.springframework.scheduling.support.TaskUtils;
 
 /**
  * A {@link TaskScheduler} whose wall-clock tasks keep to the wall clock when it jumps.
@@ -362,7 +362,9 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		private void wake() {
 			TimeSource time = ClockJumpAwareTaskScheduler.this.timeSource;
 			ScheduledRun run;
-			long skipped = 0;
+			// set when the misfire policy was applied, with the number of due occurrences
+			MisfirePolicy misfire = null;
+			long dueCount;
 			Instant firstDue;
 			synchronized (this) {
 				this.wake = null;
@@ -406,7 +408,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					if (this.trigger != null && this.policy.misfirePolicy() == MisfirePolicy.SKIP) {
 						this.highWater = later(this.highWater, latest);
 						this.next = after;
-						skipped = due;
+						misfire = MisfirePolicy.SKIP;
 						logger.warn("Scheduled task {} skipped {} occurrence(s) from {} to {}, {} late (misfire policy skip)",
 								this.name, due, next, latest, seconds(lateness));
 						arm(now, mono, reading.uncertaintyNanos());
@@ -417,7 +419,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					}
 					else {
 						reason = RunReason.MISFIRE;
-						skipped = -due;
+						misfire = MisfirePolicy.FIRE_ONCE;
 						run = new ScheduledRun(this.name, latest, now, due - 1, reason);
 					}
 				}
@@ -429,6 +431,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 				if (run != null && this.highWater != null && !latest.isAfter(this.highWater)) {
 					run = new ScheduledRun(this.name, latest, now, due - 1, RunReason.RERUN);
 				}
+				dueCount = due;
 				if (run != null) {
 					// anchor before the run, so a jump during the run is measured at the next wake
 					this.anchorWall = now;
@@ -436,16 +439,15 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					this.anchorUncertainty = reading.uncertaintyNanos();
 				}
 			}
-			if (skipped > 0) {
-				notifyMisfire(this.name, MisfirePolicy.SKIP, skipped);
+			if (misfire != null) {
+				notifyMisfire(this.name, misfire, dueCount);
 			}
 			if (run == null) {
 				return;
 			}
-			if (skipped < 0) {
-				notifyMisfire(this.name, MisfirePolicy.FIRE_ONCE, -skipped);
+			if (misfire == MisfirePolicy.FIRE_ONCE) {
 				logger.warn("Scheduled task {} runs once for {} occurrence(s) from {} to {} (misfire policy fire-once)",
-						this.name, -skipped, firstDue, run.nominalTime());
+						this.name, dueCount, firstDue, run.nominalTime());
 			}
 			notifyRun(run);
 			Throwable failure = null;
