@@ -349,10 +349,7 @@ public final class Watchdog implements AutoCloseable {
 		long ran = probe.ranNanos();
 		Thread thread = probe.thread();
 		if (ran != 0 && thread != null) {
-			long lag = Math.max(0, ran - probe.queuedNanos());
-			for (WatchdogListener listener : this.listeners) {
-				notify(() -> listener.onEventLoopLag(thread.getName(), lag));
-			}
+			notifyLag(thread.getName(), Math.max(0, ran - probe.queuedNanos()));
 		}
 		if (active != null) {
 			finish(active, (ran != 0) ? ran : now);
@@ -360,6 +357,12 @@ public final class Watchdog implements AutoCloseable {
 		probe.observedStart = 0;
 		if (probe.rejected() || !probe.queue(now)) {
 			this.probes.remove(probe);
+		}
+	}
+
+	void notifyLag(String loopThreadName, long lagNanos) {
+		for (WatchdogListener listener : this.listeners) {
+			notify(() -> listener.onEventLoopLag(loopThreadName, lagNanos));
 		}
 	}
 
@@ -384,7 +387,7 @@ public final class Watchdog implements AutoCloseable {
 		Thread.State state = thread.getState();
 		StackTraceElement[] stack = thread.getStackTrace();
 		RequestContext context = RequestContextHolder.currentOf(thread);
-		StallCause cause = causeOf(watched, thread, state, now);
+		StallCause cause = causeOf(watched, thread, state, stack, now);
 		Duration soFar = Duration.ofNanos(now - start);
 		Instant detectedAt = this.wallClock.instant();
 		Duration threshold = (watched.source() == StallSource.EVENT_LOOP) ? this.settings.eventLoopThreshold()
@@ -462,19 +465,23 @@ public final class Watchdog implements AutoCloseable {
 		return paused;
 	}
 
-	private StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state, long now) {
+	private StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state,
+			StackTraceElement[] stack, long now) {
 		if (state != Thread.State.RUNNABLE) {
 			return StallCause.BLOCKED;
+		}
+		// Runnable in Java code is CPU-bound even when an overloaded machine gives it little CPU.
+		// Runnable in a native method may be blocking I/O: then it hardly uses CPU.
+		if (stack.length == 0 || !stack[0].isNativeMethod()) {
+			return StallCause.CPU_BOUND;
 		}
 		long cpu = cpuNanos(thread);
 		long elapsed = now - watched.observedAt;
 		if (cpu < 0 || watched.observedCpuNanos < 0 || elapsed <= 0) {
 			return StallCause.CPU_BOUND;
 		}
-		// Runnable but hardly using CPU: blocked in native I/O. The share is low rather than
-		// one half because two cores shared by busy threads give a busy loop far less than a core.
 		double share = (double) (cpu - watched.observedCpuNanos) / elapsed;
-		return (share >= 0.2) ? StallCause.CPU_BOUND : StallCause.BLOCKED;
+		return (share >= 0.1) ? StallCause.CPU_BOUND : StallCause.BLOCKED;
 	}
 
 	private long cpuNanos(Thread thread) {

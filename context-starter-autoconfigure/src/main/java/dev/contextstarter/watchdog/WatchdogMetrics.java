@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code context.watchdog.stall.duration{pool,cause}}, {@code context.watchdog.eventloop.lag{loop}}
  * (a histogram per event loop) and {@code context.watchdog.stalled.threads} (stalls going on now).
  */
-public final class WatchdogMetrics implements MeterBinder, WatchdogListener, AutoCloseable {
+public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 
 	/** Stalls counted by pool and cause. */
 	public static final String STALLS = "context.watchdog.stalls";
@@ -38,13 +38,33 @@ public final class WatchdogMetrics implements MeterBinder, WatchdogListener, Aut
 
 	private final Map<String, Timer[]> lagTimers = new ConcurrentHashMap<>();
 
+	/** Not a listener bean itself: the watchdog bean collects listener beans. */
+	private final WatchdogListener listener = new WatchdogListener() {
+
+		@Override
+		public void onStall(StallReport report) {
+			countStall(report);
+		}
+
+		@Override
+		public void onRecovery(StallReport report) {
+			recordDuration(report);
+		}
+
+		@Override
+		public void onEventLoopLag(String loopThreadName, long lagNanos) {
+			recordLag(loopThreadName, lagNanos);
+		}
+
+	};
+
 	/**
 	 * Create the meters' binder and listen to the watchdog.
 	 * @param watchdog the watchdog
 	 */
 	public WatchdogMetrics(Watchdog watchdog) {
 		this.watchdog = watchdog;
-		watchdog.addListener(this);
+		watchdog.addListener(this.listener);
 	}
 
 	@Override
@@ -55,8 +75,7 @@ public final class WatchdogMetrics implements MeterBinder, WatchdogListener, Aut
 		this.registries.add(registry);
 	}
 
-	@Override
-	public void onStall(StallReport report) {
+	private void countStall(StallReport report) {
 		for (MeterRegistry registry : this.registries) {
 			Counter.builder(STALLS)
 				.description("Stalls of non-blocking threads, and JVM pauses")
@@ -67,8 +86,7 @@ public final class WatchdogMetrics implements MeterBinder, WatchdogListener, Aut
 		}
 	}
 
-	@Override
-	public void onRecovery(StallReport report) {
+	private void recordDuration(StallReport report) {
 		Duration total = report.total();
 		if (total == null) {
 			return;
@@ -83,8 +101,7 @@ public final class WatchdogMetrics implements MeterBinder, WatchdogListener, Aut
 		}
 	}
 
-	@Override
-	public void onEventLoopLag(String loopThreadName, long lagNanos) {
+	private void recordLag(String loopThreadName, long lagNanos) {
 		for (Timer timer : this.lagTimers.computeIfAbsent(loopThreadName, this::lagTimers)) {
 			timer.record(lagNanos, TimeUnit.NANOSECONDS);
 		}
@@ -102,7 +119,7 @@ public final class WatchdogMetrics implements MeterBinder, WatchdogListener, Aut
 
 	@Override
 	public void close() {
-		this.watchdog.removeListener(this);
+		this.watchdog.removeListener(this.listener);
 	}
 
 }
