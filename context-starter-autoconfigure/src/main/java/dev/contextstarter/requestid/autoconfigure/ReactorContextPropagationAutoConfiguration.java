@@ -1,0 +1,31 @@
+package dev.contextstarter.requestid.autoconfigure;
+
+import io.micrometer.context.ContextRegistry;
+import reactor.core.publisher.Hooks;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
+import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
+
+/**
+ * Auto-configuration that carries the request context through Reactor: registers its
+ * accessor with context-propagation and turns on automatic propagation. Backs off without
+ * Reactor or context-propagation on the classpath.
+ */
+@AutoConfiguration(after = RequestContextAutoConfiguration.class,
+		afterName = "org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration")
+@ConditionalOnContextFeature("request-id")
+@ConditionalOnClass({ Hooks.class, ContextRegistry.class })
+@EnableConfigurationProperties(ReactorPropagationProperties.class)
+public final class ReactorContextPropagationAutoConfiguration {
+
+	@Bean(initMethod = "install", destroyMethod = "uninstall")
+	ReactorContextPropagation reactorContextPropagation(ReactorPropagationProperties properties) {
+		return new ReactorContextPropagation(properties.isAutomaticPropagation());
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the request context.
+ */
+@NullMarked
+package dev.contextstarter.requestid.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
