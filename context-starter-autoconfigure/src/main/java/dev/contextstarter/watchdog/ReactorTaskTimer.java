@@ -11,9 +11,10 @@ import reactor.core.scheduler.Schedulers;
  * before it was installed). Tasks on blocking-allowed threads (bounded elastic and others) run
  * untouched.
  * <p>
- * Per task: one wrapping object (which Reactor's hook needs anyway), a thread-local read, and
- * two release stores. The clock is read once at the start; a second read happens only for a
- * task the watchdog has already reported.
+ * Per task: one wrapping object (which Reactor's hook needs anyway), a thread-local read, one
+ * read of the watchdog's coarse clock (the time of its last check: resolution one check
+ * interval) and two release stores. The system clock is read only at the end of a task the
+ * watchdog has already reported.
  */
 public final class ReactorTaskTimer {
 
@@ -23,6 +24,8 @@ public final class ReactorTaskTimer {
 	private final Watchdog watchdog;
 
 	private final String hookKey;
+
+	private final CoarseClock clock;
 
 	private final ThreadLocal<TaskSlot> slots = ThreadLocal.withInitial(this::slotOfCurrentThread);
 
@@ -44,6 +47,7 @@ public final class ReactorTaskTimer {
 	public ReactorTaskTimer(Watchdog watchdog, String hookKey) {
 		this.watchdog = Objects.requireNonNull(watchdog, "watchdog must not be null");
 		this.hookKey = Objects.requireNonNull(hookKey, "hookKey must not be null");
+		this.clock = watchdog.coarseClock();
 	}
 
 	/**
@@ -103,7 +107,7 @@ public final class ReactorTaskTimer {
 				this.task.run();
 				return;
 			}
-			long start = System.nanoTime() | 1L;
+			long start = ReactorTaskTimer.this.clock.now();
 			slot.begin(start);
 			try {
 				this.task.run();

@@ -42,13 +42,15 @@ public final class Watchdog implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Watchdog.class);
 
-	private static final int PAUSE_HISTORY = 16;
+	private static final int PAUSE_HISTORY = 64;
 
 	private final WatchdogSettings settings;
 
 	private final LongSupplier nanoClock;
 
 	private final Clock wallClock;
+
+	private final CoarseClock coarseClock;
 
 	private final ThreadMXBean threadMx = ManagementFactory.getThreadMXBean();
 
@@ -107,6 +109,7 @@ public final class Watchdog implements AutoCloseable {
 		this.nanoClock = nanoClock;
 		this.wallClock = wallClock;
 		this.startedNanos = nanoClock.getAsLong();
+		this.coarseClock = new CoarseClock(this.startedNanos);
 	}
 
 	/**
@@ -127,6 +130,7 @@ public final class Watchdog implements AutoCloseable {
 			}
 			this.running = true;
 			this.startedNanos = this.nanoClock.getAsLong();
+			this.coarseClock.set(this.startedNanos);
 			this.lastCheck = 0;
 			Thread thread = new Thread(this::checkUntilStopped, THREAD_NAME);
 			thread.setDaemon(true);
@@ -257,6 +261,10 @@ public final class Watchdog implements AutoCloseable {
 		return this.inProgress.size();
 	}
 
+	CoarseClock coarseClock() {
+		return this.coarseClock;
+	}
+
 	TaskSlot watchThread(Thread thread) {
 		TaskSlot slot = new TaskSlot(thread);
 		this.slots.add(slot);
@@ -284,14 +292,18 @@ public final class Watchdog implements AutoCloseable {
 	 * @param now the current monotonic time
 	 */
 	void check(long now) {
+		this.coarseClock.set(now);
 		boolean inGrace = now - this.startedNanos < this.settings.startupGrace().toNanos();
 		if (this.lastCheck != 0) {
-			long late = now - this.lastCheck - this.settings.checkInterval().toNanos();
-			if (late >= this.settings.jvmPauseThreshold().toNanos()) {
+			long interval = this.settings.checkInterval().toNanos();
+			long late = now - this.lastCheck - interval;
+			// Time this thread did not run is not counted against tasks: tasks take their start
+			// from the last check, so a late check would otherwise make fresh tasks look old.
+			if (late > interval / 4) {
 				recordPause(now - late, now);
-				if (!inGrace) {
-					reportJvmPause(late, now);
-				}
+			}
+			if (late >= this.settings.jvmPauseThreshold().toNanos() && !inGrace) {
+				reportJvmPause(late, now);
 			}
 		}
 		this.lastCheck = now;

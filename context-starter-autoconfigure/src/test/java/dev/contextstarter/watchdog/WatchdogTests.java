@@ -152,6 +152,23 @@ class WatchdogTests {
 	}
 
 	@Test
+	void aLateCheckDoesNotMakeAFreshTaskLookStuck() {
+		TaskSlot slot = this.watchdog.watchThread(this.worker);
+		tick(1);
+		// The task takes its start from the coarse clock: the last check.
+		slot.begin(this.watchdog.coarseClock().now());
+		// The next check comes 160 ms late (below the JVM pause threshold): the watchdog thread
+		// did not run, so that time says nothing about the task.
+		this.watchdog.check(this.nanos.addAndGet(210 * MS));
+		assertThat(this.stalls).isEmpty();
+		tick(3);
+		assertThat(this.stalls).isEmpty();
+		tick(1);
+		assertThat(this.stalls).singleElement()
+			.satisfies((report) -> assertThat(report.source()).isEqualTo(StallSource.SCHEDULER_TASK));
+	}
+
+	@Test
 	void logsAreRateLimitedPerThreadButEveryStallIsReported() {
 		TaskSlot slot = this.watchdog.watchThread(this.worker);
 		for (int i = 0; i < 3; i++) {
