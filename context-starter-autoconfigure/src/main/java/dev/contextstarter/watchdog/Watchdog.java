@@ -534,10 +534,17 @@ public final class Watchdog implements AutoCloseable {
 						|| type.contains("Poll") || type.contains("Select"))));
 	}
 
+	/**
+	 * Whether a native method can block on I/O. Netty's native socket calls and non-blocking
+	 * NIO channel calls cannot: a thread found in one without using CPU was not given any.
+	 */
 	private static boolean isIo(StackTraceElement frame) {
 		String type = frame.getClassName();
-		return type.startsWith("sun.nio.") || type.startsWith("java.io.") || type.startsWith("java.net.")
-				|| type.startsWith("sun.net.") || type.startsWith("io.netty.channel.");
+		if (type.startsWith("java.io.") || type.startsWith("java.net.") || type.startsWith("sun.net.")) {
+			return true;
+		}
+		return type.startsWith("sun.nio.")
+				&& (frame.getMethodName().startsWith("poll") || type.contains("FileDispatcher"));
 	}
 
 	private long cpuNanos(Thread thread) {
