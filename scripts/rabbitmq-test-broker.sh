@@ -9,7 +9,8 @@
 #        context-starter-test@localhost, data and logs under .rabbitmq/, listening on 127.0.0.1
 #        only. Waits (bounded) until the broker accepts AMQP connections.
 # stop:  stops the node only if this script started it (and epmd only if it started epmd).
-# ctl:   runs rabbitmqctl against the test node, e.g. `ctl close_all_connections "test"`.
+# ctl:   runs rabbitmqctl against the broker in use, e.g. `ctl close_all_connections "test"`: the node
+#        this script started, else $RABBITMQ_NODENAME, else the system service's node.
 # Idempotent: start twice or stop twice is harmless.
 set -euo pipefail
 
@@ -159,6 +160,17 @@ case "${1:-}" in
 	start) start ;;
 	stop) stop ;;
 	status) status ;;
-	ctl) shift; node_env; exec rabbitmqctl -n "$NODE" "$@" ;;
+	ctl)
+		shift
+		if [ -f "$STARTED_MARKER" ]; then
+			node_env
+			exec rabbitmqctl -n "$NODE" "$@"
+		elif [ -n "${RABBITMQ_NODENAME:-}" ]; then
+			exec rabbitmqctl -n "$RABBITMQ_NODENAME" "$@"
+		else
+			# A broker this script did not start: assume Debian's system service and its wrapper.
+			exec /usr/sbin/rabbitmqctl "$@"
+		fi
+		;;
 	*) echo "usage: $0 start|stop|status|ctl <rabbitmqctl args>" >&2; exit 2 ;;
 esac
