@@ -20,9 +20,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ReflectionUtils;
+import reactor.core.publisher.Hooks;
 
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.ListenerSubscriptionContextHook;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
 
@@ -41,6 +43,7 @@ class AmqpRequestContextAutoConfigurationTests {
 	void defaultsStampBootsTemplateAndPrependTheAdviceToBootsFactory() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(AmqpRequestContexts.class);
+			assertThat(context).hasSingleBean(ListenerSubscriptionContextHook.class);
 			assertThat(context.getBean(AmqpRequestContexts.class).idHeader()).isEqualTo("x-request-id");
 			assertThat(context.getBean(RabbitTemplate.class).getBeforePublishPostProcessors())
 				.hasExactlyElementsOfTypes(RequestContextMessagePostProcessor.class);
@@ -137,6 +140,14 @@ class AmqpRequestContextAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(AmqpRequestContexts.class);
 				assertThat(context).doesNotHaveBean(ListenerContainerRequestContextPostProcessor.class);
 			});
+	}
+
+	@Test
+	void listenerSubscriptionHookBacksOffWithoutReactor() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Hooks.class)).run((context) -> {
+			assertThat(context).hasSingleBean(AmqpRequestContexts.class);
+			assertThat(context).doesNotHaveBean(ListenerSubscriptionContextHook.class);
+		});
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package dev.contextstarter.integration.amqp;
+package dev.contextstarter.it.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,12 +27,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 
-import dev.contextstarter.integration.amqp.ListenerTestApplication.Seen;
+import dev.contextstarter.it.amqp.ListenerTestApplication.Seen;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
-import static dev.contextstarter.integration.amqp.ListenerTestApplication.SEEN;
+import static dev.contextstarter.it.amqp.ListenerTestApplication.SEEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -237,7 +237,7 @@ class AmqpRequestContextBrokerTests {
 		assertThat((String) reply.getMessageProperties().getHeader("x-request-id")).isEqualTo(id);
 		String[] beforeAndAfter = body(reply).split("~");
 		assertThat(beforeAndAfter[0]).startsWith(id + "|" + id + "|");
-		assertThat(beforeAndAfter[1]).startsWith(id + "|" + id + "|boundedElastic");
+		assertThat(beforeAndAfter[1]).isEqualTo(id + "|" + id + "|plain-hop");
 	}
 
 	@Test
