@@ -52,8 +52,7 @@ public final class AmqpRequestContextAutoConfiguration {
 			ObjectProvider<AmqpRequestContexts> contexts) {
 		// Resolved on first use: post-processors are created before the beans they need.
 		SingletonSupplier<AmqpRequestContexts> codec = SingletonSupplier.of(contexts::getObject);
-		return new ListenerContainerRequestContextPostProcessor(new RequestContextListenerAdvice(codec),
-				stamper(contexts));
+		return new ListenerContainerRequestContextPostProcessor(new RequestContextListenerAdvice(codec), codec);
 	}
 
 	@Configuration(proxyBeanMethods = false)
