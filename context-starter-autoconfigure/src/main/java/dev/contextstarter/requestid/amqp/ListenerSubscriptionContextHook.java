@@ -17,6 +17,11 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * handed over, such as a WebClient response on a Netty event loop, would otherwise run
  * without the context.
  * <p>
+ * Only the operators see it: below the context write, Reactor's automatic propagation restores
+ * the final subscriber's own (empty) context, so Spring AMQP's own callbacks (its "completed
+ * with an exception" log line) run without it. Replies still carry the ID, from
+ * {@link RequestContextReplyPostProcessor}.
+ * <p>
  * A global Reactor hook, installed while at least one application context uses it; outside a
  * listener invocation it costs one thread-local read per subscription.
  */

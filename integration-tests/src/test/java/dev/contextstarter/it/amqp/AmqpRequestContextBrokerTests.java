@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -223,6 +224,19 @@ class AmqpRequestContextBrokerTests {
 		assertThat(linesContaining(output, "mono listener after thread hop")).last()
 			.asString()
 			.contains("[" + id + "]");
+	}
+
+	@Test
+	void asyncListenerFailureIsLoggedUnderTheMessageId(CapturedOutput output) {
+		String id = "mono-failing-" + this.run;
+		sendInContext(ListenerTestApplication.MONO_FAILING, "failing-" + this.run, id);
+		Awaitility.await()
+			.atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(linesContaining(output, "async failure on purpose for failing-" + this.run))
+				.filteredOn((line) -> line.contains("mono listener failed after thread hop"))
+				.singleElement()
+				.asString()
+				.contains("[" + id + "]"));
 	}
 
 	@Test

@@ -52,6 +52,8 @@ class ListenerTestApplication {
 
 	static final String SYNC = "ctx.it.sync";
 
+	static final String MONO_FAILING = "ctx.it.mono-failing";
+
 	static final String REPLIES = "ctx.it.replies";
 
 	static final String BATCH = "ctx.it.batch";
@@ -169,6 +171,14 @@ class ListenerTestApplication {
 				logger.info("mono listener after thread hop");
 				return before + "~" + observed();
 			});
+		}
+
+		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = MONO_FAILING,
+				durable = "false", autoDelete = "true"))
+		Mono<String> monoFailing(String label) {
+			return Mono.delay(Duration.ofMillis(20))
+				.then(Mono.<String>error(new IllegalStateException("async failure on purpose for " + label)))
+				.doOnError((error) -> logger.warn("mono listener failed after thread hop: {}", error.getMessage()));
 		}
 
 		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = FUTURE,
