@@ -8,22 +8,27 @@ import java.util.function.Supplier;
 
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
+import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.BaseRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.adapter.AbstractAdaptableMessageListener;
 import org.springframework.amqp.rabbit.listener.adapter.ReplyPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.util.ErrorHandler;
 import org.springframework.util.ReflectionUtils;
 
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.RequestContextErrorHandler;
 import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 /**
  * Puts the {@link RequestContextListenerAdvice} first in the advice chain of every listener
  * container factory and every listener container bean, and gives their listeners a
  * {@link RequestContextReplyPostProcessor} (after any the application set) so replies carry
- * the ID back.
+ * the ID back, and wraps their error handler in a {@link RequestContextErrorHandler} so its
+ * log lines carry it too.
  * <p>
  * Factories are handled after initialization, so the chain Boot set (its retry advice) is
  * kept and ours goes in front. Containers are handled before initialization, since a
@@ -40,6 +45,12 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 
 	private static final @Nullable Field listenerReplyPostProcessor = accessible(
 			ReflectionUtils.findField(AbstractAdaptableMessageListener.class, "replyPostProcessor"));
+
+	private static final @Nullable Field containerErrorHandler = accessible(
+			ReflectionUtils.findField(AbstractMessageListenerContainer.class, "errorHandler"));
+
+	private static final @Nullable Field factoryErrorHandler = accessible(
+			ReflectionUtils.findField(AbstractRabbitListenerContainerFactory.class, "errorHandler"));
 
 	private final RequestContextListenerAdvice advice;
 
@@ -58,6 +69,12 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 					? (Advice[]) ReflectionUtils.invokeMethod(containerAdviceChain, container) : null;
 			if (!hasAdvice(chain)) {
 				container.setAdviceChain(prepend(chain));
+			}
+			if (containerErrorHandler != null) {
+				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(containerErrorHandler, container);
+				if (existing != null && !(existing instanceof RequestContextErrorHandler)) {
+					container.setErrorHandler(new RequestContextErrorHandler(existing, this.contexts));
+				}
 			}
 			if (container.getMessageListener() instanceof AbstractAdaptableMessageListener listener
 					&& listenerReplyPostProcessor != null) {
@@ -78,6 +95,14 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 			Advice[] chain = factory.getAdviceChain();
 			if (!hasAdvice(chain)) {
 				factory.setAdviceChain(prepend(chain));
+			}
+			if (factory instanceof AbstractRabbitListenerContainerFactory<?> configurable && factoryErrorHandler != null) {
+				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(factoryErrorHandler, configurable);
+				if (!(existing instanceof RequestContextErrorHandler)) {
+					// No handler set means the container's default, which we wrap instead.
+					configurable.setErrorHandler(new RequestContextErrorHandler(
+							(existing != null) ? existing : new ConditionalRejectingErrorHandler(), this.contexts));
+				}
 			}
 			if (factoryReplyPostProcessorProvider != null) {
 				Function<@Nullable String, @Nullable ReplyPostProcessor> existing = (Function<@Nullable String, @Nullable ReplyPostProcessor>) ReflectionUtils

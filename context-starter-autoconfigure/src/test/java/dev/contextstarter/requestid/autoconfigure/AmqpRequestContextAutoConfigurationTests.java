@@ -11,6 +11,7 @@ import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFacto
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.adapter.MessageListenerAdapter;
@@ -29,6 +30,7 @@ import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
 import dev.contextstarter.requestid.amqp.ListenerSubscriptionContextHook;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
+import dev.contextstarter.requestid.amqp.RequestContextErrorHandler;
 import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,9 @@ class AmqpRequestContextAutoConfigurationTests {
 			assertThat(factory.getAdviceChain()).hasExactlyElementsOfTypes(RequestContextListenerAdvice.class);
 			assertThat(factoryReplyProvider(factory).apply("any"))
 				.isInstanceOf(RequestContextReplyPostProcessor.class);
+			assertThat(ReflectionTestUtils.getField(factory, "errorHandler")).isInstanceOfSatisfying(
+					RequestContextErrorHandler.class,
+					(handler) -> assertThat(handler.delegate()).isInstanceOf(ConditionalRejectingErrorHandler.class));
 		});
 	}
 
@@ -103,6 +108,8 @@ class AmqpRequestContextAutoConfigurationTests {
 				.getMessageListener();
 			assertThat(ReflectionTestUtils.getField(adapter, "replyPostProcessor"))
 				.isInstanceOf(RequestContextReplyPostProcessor.class);
+			assertThat(ReflectionTestUtils.getField(context.getBean("direct"), "errorHandler"))
+				.isInstanceOf(RequestContextErrorHandler.class);
 			// Built by a factory that already has the advice: not added twice.
 			Advice[] fromFactory = containerAdviceChain(context.getBean("fromFactory", SimpleMessageListenerContainer.class));
 			assertThat(fromFactory).filteredOn(RequestContextListenerAdvice.class::isInstance).hasSize(1);

@@ -122,6 +122,13 @@ class AmqpRequestContextBrokerTests {
 			.singleElement()
 			.asString()
 			.contains("[" + throwId + "]");
+		// The container's error handler runs after the listener returned; it logs under the ID too.
+		Awaitility.await()
+			.atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(linesContaining(output, "Execution of Rabbit message listener failed"))
+				.singleElement()
+				.asString()
+				.contains("[" + throwId + "]"));
 		assertThat(linesContaining(output, idA)).isNotEmpty()
 			.allSatisfy((line) -> assertThat(line).contains("A-" + this.run));
 	}
