@@ -18,9 +18,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.util.ErrorHandler;
 import org.springframework.util.ReflectionUtils;
 
-import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
 import dev.contextstarter.requestid.amqp.RequestContextErrorHandler;
+import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 /**
@@ -65,10 +65,11 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractMessageListenerContainer container) {
-			Advice[] chain = (containerAdviceChain != null)
-					? (Advice[]) ReflectionUtils.invokeMethod(containerAdviceChain, container) : null;
-			if (!hasAdvice(chain)) {
-				container.setAdviceChain(prepend(chain));
+			if (containerAdviceChain != null) {
+				Advice[] chain = (Advice[]) ReflectionUtils.invokeMethod(containerAdviceChain, container);
+				if (!hasAdvice(chain)) {
+					container.setAdviceChain(prepend(chain));
+				}
 			}
 			if (containerErrorHandler != null) {
 				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(containerErrorHandler, container);
@@ -105,7 +106,7 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 				}
 			}
 			if (factoryReplyPostProcessorProvider != null) {
-				Function<@Nullable String, @Nullable ReplyPostProcessor> existing = (Function<@Nullable String, @Nullable ReplyPostProcessor>) ReflectionUtils
+				var existing = (Function<@Nullable String, @Nullable ReplyPostProcessor>) ReflectionUtils
 					.getField(factoryReplyPostProcessorProvider, factory);
 				if (!(existing instanceof ReplyProvider)) {
 					factory.setReplyPostProcessorProvider(new ReplyProvider(this.contexts, existing));
@@ -129,7 +130,8 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 		return prepended;
 	}
 
-	// Spring AMQP exposes no getters for these; without them we still work, minus chaining.
+	// Spring AMQP has no public getters for these. Should one disappear, that part is skipped
+	// rather than replacing what the application configured (the auto-configuration tests fail).
 	private static @Nullable Method accessible(@Nullable Method method) {
 		if (method != null) {
 			ReflectionUtils.makeAccessible(method);
