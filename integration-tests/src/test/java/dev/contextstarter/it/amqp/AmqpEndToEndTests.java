@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +51,8 @@ class AmqpEndToEndTests {
 
 	static final String QUEUE = "ctx.it.e2e";
 
+	static final String FUTURE_QUEUE = "ctx.it.e2e-future";
+
 	static final BlockingQueue<String> auditAnswers = new LinkedBlockingQueue<>();
 
 	@LocalServerPort
@@ -62,11 +65,20 @@ class AmqpEndToEndTests {
 
 	@Test
 	void everyLogLineOfTheThreeHopsCarriesTheCallersId(CapturedOutput output) throws Exception {
+		threeHops(QUEUE, output);
+	}
+
+	@Test
+	void theSameWithAListenerReturningACompletableFuture(CapturedOutput output) throws Exception {
+		threeHops(FUTURE_QUEUE, output);
+	}
+
+	private void threeHops(String queue, CapturedOutput output) throws Exception {
 		String id = "e2e-" + UUID.randomUUID();
 		String order = "order-" + UUID.randomUUID().toString().substring(0, 8);
 		String accepted = WebClient.create("http://127.0.0.1:" + this.port)
 			.post()
-			.uri("/orders")
+			.uri((uri) -> uri.path("/orders").queryParam("queue", queue).build())
 			.header("X-Request-ID", id)
 			.bodyValue(order)
 			.retrieve()
@@ -105,11 +117,12 @@ class AmqpEndToEndTests {
 		}
 
 		@PostMapping("/orders")
-		Mono<String> accept(@RequestBody String order) {
+		Mono<String> accept(@RequestBody String order,
+				@org.springframework.web.bind.annotation.RequestParam String queue) {
 			// Publishing blocks: do it on boundedElastic, as a reactive service would.
 			return Mono.fromRunnable(() -> {
 				logger.info("http: accepted {}", order);
-				this.rabbitTemplate.convertAndSend("", QUEUE, order);
+				this.rabbitTemplate.convertAndSend("", queue, order);
 			}).subscribeOn(Schedulers.boundedElastic()).thenReturn("accepted " + order);
 		}
 
@@ -136,6 +149,15 @@ class AmqpEndToEndTests {
 
 		@RabbitListener(queuesToDeclare = @Queue(name = QUEUE, durable = "false", autoDelete = "true"))
 		Mono<Void> onOrder(String order) {
+			return audit(order).then();
+		}
+
+		@RabbitListener(queuesToDeclare = @Queue(name = FUTURE_QUEUE, durable = "false", autoDelete = "true"))
+		CompletableFuture<Void> onOrderReturningFuture(String order) {
+			return audit(order).then().toFuture();
+		}
+
+		private Mono<String> audit(String order) {
 			logger.info("listener: handling {}", order);
 			String base = "http://127.0.0.1:" + this.environment.getProperty("local.server.port");
 			return this.webClientBuilder.baseUrl(base)
@@ -147,8 +169,7 @@ class AmqpEndToEndTests {
 				.doOnNext((answer) -> {
 					logger.info("listener: audit answered for {}", order);
 					auditAnswers.add(answer);
-				})
-				.then();
+				});
 		}
 
 	}
