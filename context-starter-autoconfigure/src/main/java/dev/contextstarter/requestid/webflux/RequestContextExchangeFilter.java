@@ -1,0 +1,68 @@
+package dev.contextstarter.requestid.webflux;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+import dev.contextstarter.requestid.ContextField;
+import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+
+/**
+ * Sends the current request ID and context fields on every outbound {@code WebClient}
+ * request, leaving alone any of those headers the caller set.
+ * <p>
+ * The context is read from the Reactor {@code Context} of the subscription, falling back to
+ * the calling thread's holder, so it works with and without automatic propagation.
+ */
+public final class RequestContextExchangeFilter implements ExchangeFilterFunction {
+
+	private final String idHeader;
+
+	private final List<ContextField> fields;
+
+	/**
+	 * Create a filter.
+	 * @param idHeader the header that carries the ID
+	 * @param fields the configured context fields
+	 */
+	public RequestContextExchangeFilter(String idHeader, List<ContextField> fields) {
+		this.idHeader = idHeader;
+		this.fields = List.copyOf(fields);
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		return Mono.deferContextual((view) -> {
+			RequestContext context = view.getOrDefault(RequestContextAccessor.KEY, null);
+			if (context == null) {
+				context = RequestContextHolder.current();
+			}
+			return next.exchange((context != null) ? withContext(request, context) : request);
+		});
+	}
+
+	private ClientRequest withContext(ClientRequest request, RequestContext context) {
+		return ClientRequest.from(request).headers((headers) -> {
+			setIfAbsent(headers, this.idHeader, context.requestId());
+			for (ContextField field : this.fields) {
+				setIfAbsent(headers, field.header(), context.field(field.name()));
+			}
+		}).build();
+	}
+
+	private static void setIfAbsent(HttpHeaders headers, String name, @Nullable String value) {
+		if (value != null && !headers.containsHeader(name)) {
+			headers.set(name, value);
+		}
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.contextstarter.requestid.webflux;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.contextstarter.requestid.InboundContextResolver;
+import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+
+/**
+ * Wraps the whole WebFlux {@link HttpHandler}, so that everything behind it (Spring Security,
+ * every {@code WebFilter}, controllers and the error handlers) runs inside the request's
+ * context.
+ * <p>
+ * Per request it resolves the {@link RequestContext} from the headers, exposes the ID as the
+ * request's {@link ServerHttpRequest#getId() ID} (which Spring uses as
+ * {@link ServerWebExchange#LOG_ID_ATTRIBUTE}, so the framework's own log lines match), writes
+ * the context into the Reactor {@code Context}, and makes sure the response carries the ID
+ * under the primary header however it is completed, errors and early commits included.
+ */
+public final class RequestContextHttpHandler implements HttpHandler {
+
+	/** The source tag of HTTP requests in metrics and logs. */
+	public static final String SOURCE = "http";
+
+	private final HttpHandler delegate;
+
+	private final InboundContextResolver resolver;
+
+	private final String responseHeader;
+
+	/**
+	 * Create a handler.
+	 * @param delegate the handler to wrap
+	 * @param resolver resolves each request's context
+	 */
+	public RequestContextHttpHandler(HttpHandler delegate, InboundContextResolver resolver) {
+		this.delegate = delegate;
+		this.resolver = resolver;
+		this.responseHeader = resolver.idHeaders().get(0);
+	}
+
+	/**
+	 * A decorator factory that wraps any {@link HttpHandler} with this one. Spring's
+	 * {@code WebHttpHandlerBuilder} applies every such bean.
+	 * @param resolver resolves each request's context
+	 * @return the factory
+	 */
+	public static HttpHandlerDecoratorFactory decoratorFactory(InboundContextResolver resolver) {
+		return (handler) -> new RequestContextHttpHandler(handler, resolver);
+	}
+
+	@Override
+	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
+		HttpHeaders requestHeaders = request.getHeaders();
+		boolean trusted = this.resolver.policy().isTrusted(peerAddress(request));
+		RequestContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
+		String requestId = context.requestId();
+		response.getHeaders().set(this.responseHeader, requestId);
+		response.beforeCommit(() -> {
+			// Error handlers and early commits may have replaced the headers since.
+			if (!response.getHeaders().containsHeader(this.responseHeader)) {
+				response.getHeaders().set(this.responseHeader, requestId);
+			}
+			return Mono.empty();
+		});
+		ServerHttpRequest identified = new IdentifiedRequest(request, requestId);
+		// Open the context for work done while the chain is assembled; it is restored (not
+		// just cleared) when this returns, so nothing stays behind on the event loop.
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
+			return this.delegate.handle(identified, response)
+				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
+		}
+	}
+
+	private static @Nullable InetAddress peerAddress(ServerHttpRequest request) {
+		InetSocketAddress remote = request.getRemoteAddress();
+		return (remote != null) ? remote.getAddress() : null;
+	}
+
+	/**
+	 * Exposes the request ID as the request's ID.
+	 */
+	private static final class IdentifiedRequest extends ServerHttpRequestDecorator {
+
+		private final String requestId;
+
+		IdentifiedRequest(ServerHttpRequest delegate, String requestId) {
+			super(delegate);
+			this.requestId = requestId;
+		}
+
+		@Override
+		public String getId() {
+			return this.requestId;
+		}
+
+	}
+
+	/**
+	 * The headers this handler reads an inbound ID from.
+	 * @return the header names, the primary one first
+	 */
+	public List<String> idHeaders() {
+		return this.resolver.idHeaders();
+	}
+
+}
