@@ -52,6 +52,8 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * a few operators, ending in a read of the MDC as a log line would do:
  * <ul>
  * <li>{@code baseline}: nothing is propagated;</li>
+ * <li>{@code reactor-auto}: Reactor's automatic propagation on, the Reactor {@code Context}
+ * holding an unrelated key: the floor that any {@code ThreadLocalAccessor} pays;</li>
  * <li>{@code starter}: our accessor with Reactor's automatic propagation, the
  * {@link RequestContext} put in the Reactor {@code Context};</li>
  * <li>{@code tracing}: Micrometer Tracing over Brave with automatic propagation, an observation
@@ -83,7 +85,7 @@ public class PropagationBenchmark {
 
 	private static final String REQUEST_ID_KEY = MdcMapping.DEFAULT_REQUEST_ID_KEY;
 
-	@Param({ "baseline", "starter", "tracing" })
+	@Param({ "baseline", "reactor-auto", "starter", "tracing" })
 	public String mode = "baseline";
 
 	private Context context = Context.empty();
@@ -100,6 +102,8 @@ public class PropagationBenchmark {
 
 	private @Nullable Observation observation;
 
+	private boolean automaticPropagationEnabled;
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		String requestId = new RandomUuidGenerator().generateId();
@@ -108,17 +112,24 @@ public class PropagationBenchmark {
 		this.spinningHops = Schedulers.fromExecutor(executor);
 		switch (this.mode) {
 			case "baseline" -> this.context = Context.empty();
+			case "reactor-auto" -> setUpReactorAutomaticPropagation();
 			case "starter" -> setUpStarter(requestId);
 			case "tracing" -> setUpTracing(requestId);
 			default -> throw new IllegalArgumentException("Unknown mode " + this.mode);
 		}
 		// Fail fast if a mode does not do what it claims.
-		boolean expectsId = !"baseline".equals(this.mode);
+		boolean expectsId = "starter".equals(this.mode) || "tracing".equals(this.mode);
 		for (String seen : new String[] { threeHops(), threeHopsSpinning() }) {
 			if (expectsId != requestId.equals(seen)) {
 				throw new IllegalStateException(this.mode + ": MDC after three hops held '" + seen + "'");
 			}
 		}
+	}
+
+	private void setUpReactorAutomaticPropagation() {
+		Hooks.enableAutomaticContextPropagation();
+		this.automaticPropagationEnabled = true;
+		this.context = Context.of("unrelated-key", "value");
 	}
 
 	private void setUpStarter(String requestId) {
@@ -158,6 +169,7 @@ public class PropagationBenchmark {
 		}
 		this.observation = observation;
 		Hooks.enableAutomaticContextPropagation();
+		this.automaticPropagationEnabled = true;
 		this.context = Context.of(ObservationThreadLocalAccessor.KEY, observation);
 	}
 
@@ -172,6 +184,8 @@ public class PropagationBenchmark {
 		if (this.observation != null) {
 			this.observation.stop();
 			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(ObservationRegistry.NOOP);
+		}
+		if (this.automaticPropagationEnabled) {
 			Hooks.disableAutomaticContextPropagation();
 		}
 		if (this.tracing != null) {
