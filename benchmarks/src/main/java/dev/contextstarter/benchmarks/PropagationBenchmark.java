@@ -12,6 +12,7 @@ import brave.context.slf4j.MDCScopeDecorator;
 import brave.propagation.B3Propagation;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.sampler.Sampler;
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -56,6 +57,11 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * holding an unrelated key: the floor that any {@code ThreadLocalAccessor} pays;</li>
  * <li>{@code starter}: our accessor with Reactor's automatic propagation, the
  * {@link RequestContext} put in the Reactor {@code Context};</li>
+ * <li>{@code starter-alone}: as {@code starter}, with Micrometer's
+ * {@code ObservationThreadLocalAccessor} (registered by {@code ServiceLoader} whenever
+ * micrometer-observation is on the classpath, as it is with Spring Framework 7) taken out of the
+ * {@code ContextRegistry}: shows what that accessor costs a starter user who has no
+ * observations;</li>
  * <li>{@code tracing}: Micrometer Tracing over Brave with automatic propagation, an observation
  * in the Reactor {@code Context} and a baggage field correlated to the MDC, as Spring Boot wires
  * it.</li>
@@ -85,7 +91,7 @@ public class PropagationBenchmark {
 
 	private static final String REQUEST_ID_KEY = MdcMapping.DEFAULT_REQUEST_ID_KEY;
 
-	@Param({ "baseline", "reactor-auto", "starter", "tracing" })
+	@Param({ "baseline", "reactor-auto", "starter", "starter-alone", "tracing" })
 	public String mode = "baseline";
 
 	private Context context = Context.empty();
@@ -104,6 +110,8 @@ public class PropagationBenchmark {
 
 	private boolean automaticPropagationEnabled;
 
+	private boolean observationAccessorRemoved;
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		String requestId = new RandomUuidGenerator().generateId();
@@ -114,11 +122,16 @@ public class PropagationBenchmark {
 			case "baseline" -> this.context = Context.empty();
 			case "reactor-auto" -> setUpReactorAutomaticPropagation();
 			case "starter" -> setUpStarter(requestId);
+			case "starter-alone" -> {
+				this.observationAccessorRemoved = ContextRegistry.getInstance()
+					.removeThreadLocalAccessor(ObservationThreadLocalAccessor.KEY);
+				setUpStarter(requestId);
+			}
 			case "tracing" -> setUpTracing(requestId);
 			default -> throw new IllegalArgumentException("Unknown mode " + this.mode);
 		}
 		// Fail fast if a mode does not do what it claims.
-		boolean expectsId = "starter".equals(this.mode) || "tracing".equals(this.mode);
+		boolean expectsId = this.mode.startsWith("starter") || "tracing".equals(this.mode);
 		for (String seen : new String[] { threeHops(), threeHopsSpinning() }) {
 			if (expectsId != requestId.equals(seen)) {
 				throw new IllegalStateException(this.mode + ": MDC after three hops held '" + seen + "'");
@@ -180,6 +193,9 @@ public class PropagationBenchmark {
 		}
 		if (this.starterPropagation != null) {
 			this.starterPropagation.uninstall();
+		}
+		if (this.observationAccessorRemoved) {
+			ContextRegistry.getInstance().registerThreadLocalAccessor(ObservationThreadLocalAccessor.getInstance());
 		}
 		if (this.observation != null) {
 			this.observation.stop();
