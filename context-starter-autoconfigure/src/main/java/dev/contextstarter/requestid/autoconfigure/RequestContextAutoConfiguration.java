@@ -73,7 +73,7 @@ public final class RequestContextAutoConfiguration {
 	static final class RejectionMetricsConfiguration {
 
 		@Bean
-		RequestIdRejectionMetrics requestIdRejectionMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		RequestIdRejectionMetrics requestIdRejectionMetrics(MeterRegistry meterRegistry) {
 			return new RequestIdRejectionMetrics(meterRegistry);
 		}
 

@@ -127,33 +127,35 @@ public class RequestIdProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		RequestIdProperties properties = (RequestIdProperties) target;
 		if (properties.getMinLength() < 1) {
-			errors.rejectValue("minLength", "min", "must be at least 1");
+			errors.rejectValue("minLength", "min", "context.request-id.min-length must be at least 1");
 		}
 		if (properties.getMaxLength() > RequestIdPolicy.HARD_MAX_LENGTH) {
-			errors.rejectValue("maxLength", "max", "must be at most " + RequestIdPolicy.HARD_MAX_LENGTH);
+			errors.rejectValue("maxLength", "max", "context.request-id.max-length must be at most " + RequestIdPolicy.HARD_MAX_LENGTH);
 		}
 		if (properties.getMinLength() > properties.getMaxLength()) {
 			errors.rejectValue("minLength", "range",
-					"must not be greater than context.request-id.max-length (" + properties.getMaxLength() + ")");
+					"context.request-id.min-length must not be greater than context.request-id.max-length ("
+							+ properties.getMaxLength() + ")");
 		}
 		if (properties.getHeaders().isEmpty()
 				|| properties.getHeaders().stream().anyMatch((header) -> !isToken(header))) {
-			errors.rejectValue("headers", "token", "must list at least one valid HTTP header name");
+			errors.rejectValue("headers", "token", "context.request-id.headers must list at least one valid HTTP header name");
 		}
 		if (!isToken(properties.getMdcKey())) {
-			errors.rejectValue("mdcKey", "empty", "must be a non-empty key without spaces");
+			errors.rejectValue("mdcKey", "empty", "context.request-id.mdc-key must be a non-empty key without spaces");
 		}
 		for (int i = 0; i < properties.getTrustedProxies().size(); i++) {
 			try {
 				CidrRange.parse(properties.getTrustedProxies().get(i));
 			}
 			catch (IllegalArgumentException ex) {
-				errors.rejectValue("trustedProxies[" + i + "]", "cidr", ex.getMessage());
+				errors.rejectValue("trustedProxies[" + i + "]", "cidr",
+						"context.request-id.trusted-proxies[" + i + "] is invalid: " + ex.getMessage());
 			}
 		}
 		if (properties.getTrust() == RequestIdTrust.TRUSTED_PROXIES && properties.getTrustedProxies().isEmpty()) {
 			errors.rejectValue("trustedProxies", "required",
-					"must list at least one CIDR range when context.request-id.trust is trusted-proxies");
+					"context.request-id.trusted-proxies must list at least one CIDR range when context.request-id.trust is trusted-proxies");
 		}
 	}
 

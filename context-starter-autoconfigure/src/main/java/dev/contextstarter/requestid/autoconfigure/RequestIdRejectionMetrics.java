@@ -1,37 +1,37 @@
 package dev.contextstarter.requestid.autoconfigure;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
-import org.springframework.beans.factory.ObjectProvider;
 
 import dev.contextstarter.requestid.RequestIdRejection;
 import dev.contextstarter.requestid.RequestIdRejectionListener;
 
 /**
  * Counts replaced inbound request IDs as {@code context.requestid.rejected{reason,source}}.
+ * An edge service replaces the ID of nearly every request, so counters are looked up once.
  */
 final class RequestIdRejectionMetrics implements RequestIdRejectionListener {
 
 	static final String METRIC = "context.requestid.rejected";
 
-	private final ObjectProvider<MeterRegistry> meterRegistry;
+	private final MeterRegistry meterRegistry;
 
-	RequestIdRejectionMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	RequestIdRejectionMetrics(MeterRegistry meterRegistry) {
 		this.meterRegistry = meterRegistry;
 	}
 
 	@Override
 	public void rejected(String source, RequestIdRejection reason) {
-		MeterRegistry registry = this.meterRegistry.getIfAvailable();
-		if (registry != null) {
-			Counter.builder(METRIC)
-				.description("Inbound request IDs replaced by a generated one")
-				.tag("reason", reason.tagValue())
-				.tag("source", source)
-				.register(registry)
-				.increment();
-		}
+		this.counters.computeIfAbsent(source + '\u0000' + reason.name(), (key) -> Counter.builder(METRIC)
+			.description("Inbound request IDs replaced by a generated one")
+			.tag("reason", reason.tagValue())
+			.tag("source", source)
+			.register(this.meterRegistry)).increment();
 	}
 
 }

@@ -49,6 +49,21 @@ public final class ReactorContextPropagation {
 	}
 
 	/**
+	 * Remove the accessor and turn automatic propagation off, whatever installed them; for
+	 * test kits that reset global state between tests.
+	 */
+	public static void reset() {
+		synchronized (lock) {
+			installations = 0;
+			ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
+			if (automaticPropagationEnabled) {
+				Hooks.disableAutomaticContextPropagation();
+				automaticPropagationEnabled = false;
+			}
+		}
+	}
+
+	/**
 	 * Undo {@link #install()} once no other installation remains.
 	 */
 	public void uninstall() {
@@ -57,7 +72,7 @@ public final class ReactorContextPropagation {
 				return;
 			}
 			this.installed = false;
-			if (--installations == 0) {
+			if (installations > 0 && --installations == 0) {
 				ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
 				if (automaticPropagationEnabled) {
 					Hooks.disableAutomaticContextPropagation();

@@ -25,6 +25,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.contextstarter.test.RequestContextLeakCheck;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "logging.level.dev.contextstarter=DEBUG")
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
 class HostileRequestIdTests {
 
 	static final Pattern UUID_V4 = WebFluxRequestContextTests.UUID_V4;
