@@ -6,7 +6,8 @@
 #             the request ID as a remote baggage field correlated to the MDC
 # The configurations alternate over several rounds; each run starts a fresh JVM pinned to one core,
 # warms it up with wrk, then measures with wrk pinned to the other core. Medians are reported; the
-# last two lines printed are "ratio starter/baseline <x>" and "ratio starter/tracing <x>".
+# last two lines printed are "ratio starter/baseline <x>" and "ratio starter/tracing <x>" (throughput).
+# The app's CPU time per request is reported too: on a shared machine it is steadier than req/s.
 # Results: benchmarks/results/http-load.md, http-load-throughput.png, http-load-latency.png.
 #
 # Usage: benchmarks/http-load.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N]
@@ -118,6 +119,11 @@ load() {
 		-H "X-Request-ID: $request_id" -H "requestId: $request_id" "http://127.0.0.1:$port/hello"
 }
 
+# User + system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 # Each configuration must do what it claims: the starter and tracing runs log the request ID.
 check_log() {
 	local configuration="$1" log_file="$2" line
@@ -144,7 +150,12 @@ for round in $(seq 1 "$rounds"); do
 		log_file="$work/$configuration-$round.log"
 		start_app "$configuration" "$log_file"
 		load "$warmup" > "$work/$configuration-$round-warmup.txt"
+		cpu_before=$(cpu_ticks "$app_pid")
 		load "$duration" > "$raw/$configuration-$round.txt"
+		cpu_after=$(cpu_ticks "$app_pid")
+		# CPU per request holds up better than req/s when other processes share the app's core.
+		awk -v ticks=$(( cpu_after - cpu_before )) -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "App CPU seconds: %.3f\n", ticks / hz }' >> "$raw/$configuration-$round.txt"
 		stop_app
 		check_log "$configuration" "$log_file"
 		echo "round $round $configuration: $(grep 'Requests/sec' "$raw/$configuration-$round.txt")" >&2

@@ -108,6 +108,8 @@ public class PropagationBenchmark {
 
 	private @Nullable Observation observation;
 
+	private ObservationRegistry previousObservationRegistry = ObservationRegistry.NOOP;
+
 	private boolean automaticPropagationEnabled;
 
 	private boolean observationAccessorRemoved;
@@ -175,6 +177,7 @@ public class PropagationBenchmark {
 				new BraveBaggageManager());
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+		this.previousObservationRegistry = ObservationThreadLocalAccessor.getInstance().getObservationRegistry();
 		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(registry);
 		Observation observation = Observation.start("http.server.requests", registry);
 		try (Observation.Scope scope = observation.openScope()) {
@@ -199,7 +202,7 @@ public class PropagationBenchmark {
 		}
 		if (this.observation != null) {
 			this.observation.stop();
-			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(ObservationRegistry.NOOP);
+			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(this.previousObservationRegistry);
 		}
 		if (this.automaticPropagationEnabled) {
 			Hooks.disableAutomaticContextPropagation();

@@ -58,8 +58,11 @@ public final class HttpLoadReport {
 				720, 420);
 		ChartUtils.saveChartAsPNG(results.resolve("http-load-latency.png").toFile(), latencyChart(summaries), 720,
 				420);
+		ChartUtils.saveChartAsPNG(results.resolve("http-load-cpu.png").toFile(), cpuChart(summaries), 720, 420);
 		System.out.print(table);
 		System.out.println();
+		System.out.println("cpu per request starter/baseline " + cpuRatio(summaries, "starter", "baseline"));
+		System.out.println("cpu per request starter/tracing " + cpuRatio(summaries, "starter", "tracing"));
 		System.out.println("ratio starter/baseline " + ratio(summaries, "starter", "baseline"));
 		System.out.println("ratio starter/tracing " + ratio(summaries, "starter", "tracing"));
 	}
@@ -91,15 +94,27 @@ public final class HttpLoadReport {
 		return String.format(Locale.ROOT, "%.3f", top.requestsPerSecond() / bottom.requestsPerSecond());
 	}
 
+	static String cpuRatio(Map<String, Summary> summaries, String numerator, String denominator) {
+		Summary top = summaries.get(numerator);
+		Summary bottom = summaries.get(denominator);
+		if (top == null || bottom == null || Double.isNaN(top.cpuMicrosPerRequest())
+				|| Double.isNaN(bottom.cpuMicrosPerRequest())) {
+			return "n/a";
+		}
+		return String.format(Locale.ROOT, "%.3f", top.cpuMicrosPerRequest() / bottom.cpuMicrosPerRequest());
+	}
+
 	private static String table(Map<String, Summary> summaries) {
 		StringBuilder table = new StringBuilder();
-		table.append(String.format(Locale.ROOT, "| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %6s |%n", "configuration",
-				"rounds", "req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "errors"));
-		table.append("|---------------|-------:|-----------:|---------:|---------:|---------:|---------:|-------:|\n");
+		table.append(String.format(Locale.ROOT, "| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %10s | %6s |%n",
+				"configuration", "rounds", "req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "CPU us/req", "errors"));
+		table.append(
+				"|---------------|-------:|-----------:|---------:|---------:|---------:|---------:|-----------:|-------:|\n");
 		summaries.forEach((configuration, summary) -> table.append(String.format(Locale.ROOT,
-				"| %-13s | %6d | %10.0f | %8.3f | %8.3f | %8.3f | %8.3f | %6d |%n", configuration, summary.rounds(),
-				summary.requestsPerSecond(), summary.latencyMillis().get(50), summary.latencyMillis().get(75),
-				summary.latencyMillis().get(90), summary.latencyMillis().get(99), summary.failedResponses())));
+				"| %-13s | %6d | %10.0f | %8.3f | %8.3f | %8.3f | %8.3f | %10.1f | %6d |%n", configuration,
+				summary.rounds(), summary.requestsPerSecond(), summary.latencyMillis().get(50),
+				summary.latencyMillis().get(75), summary.latencyMillis().get(90), summary.latencyMillis().get(99),
+				summary.cpuMicrosPerRequest(), summary.failedResponses())));
 		return table.toString();
 	}
 
@@ -113,13 +128,17 @@ public final class HttpLoadReport {
 		text.append("- ratio starter/baseline ").append(ratio(summaries, "starter", "baseline"))
 			.append(" (target ≥ 0.97)\n");
 		text.append("- ratio starter/tracing ").append(ratio(summaries, "starter", "tracing"))
-			.append(" (target ≥ 1.10)\n\n");
+			.append(" (target ≥ 1.10)\n");
+		text.append("- application CPU per request, starter/baseline ").append(cpuRatio(summaries, "starter", "baseline"))
+			.append(", starter/tracing ").append(cpuRatio(summaries, "starter", "tracing"))
+			.append(" (steadier than req/s when the machine is shared)\n\n");
 		text.append("Throughput of each round (req/s):\n\n");
 		runs.forEach((configuration, list) -> text.append("- ").append(configuration).append(": ")
 			.append(String.join(", ",
 					list.stream().map((run) -> String.format(Locale.ROOT, "%.0f", run.requestsPerSecond())).toList()))
 			.append('\n'));
-		text.append("\n![Throughput](http-load-throughput.png)\n\n![Latency](http-load-latency.png)\n");
+		text.append("\n![Throughput](http-load-throughput.png)\n\n![Latency](http-load-latency.png)\n\n")
+			.append("![CPU per request](http-load-cpu.png)\n");
 		return text.toString();
 	}
 
@@ -129,6 +148,16 @@ public final class HttpLoadReport {
 				configuration));
 		JFreeChart chart = ChartFactory.createBarChart("Throughput (median, higher is better)", "configuration",
 				"requests per second", dataset, PlotOrientation.VERTICAL, false, false, false);
+		style(chart);
+		return chart;
+	}
+
+	private static JFreeChart cpuChart(Map<String, Summary> summaries) {
+		DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+		summaries.forEach((configuration, summary) -> dataset.addValue(summary.cpuMicrosPerRequest(), "CPU",
+				configuration));
+		JFreeChart chart = ChartFactory.createBarChart("Application CPU per request (median, lower is better)",
+				"configuration", "microseconds", dataset, PlotOrientation.VERTICAL, false, false, false);
 		style(chart);
 		return chart;
 	}
@@ -163,8 +192,10 @@ public final class HttpLoadReport {
 	 * @param requestsPerSecond median throughput
 	 * @param latencyMillis median of each latency percentile
 	 * @param failedResponses failed responses over all rounds
+	 * @param cpuMicrosPerRequest median application CPU time per request, NaN if not recorded
 	 */
-	record Summary(int rounds, double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses) {
+	record Summary(int rounds, double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
+			double cpuMicrosPerRequest) {
 
 		static Summary of(List<WrkRun> runs) {
 			Map<Integer, Double> latency = new LinkedHashMap<>();
@@ -173,7 +204,8 @@ public final class HttpLoadReport {
 						median(runs.stream().mapToDouble((run) -> run.latencyMillis().get(percentile)).toArray()));
 			}
 			return new Summary(runs.size(), median(runs.stream().mapToDouble(WrkRun::requestsPerSecond).toArray()),
-					latency, runs.stream().mapToLong(WrkRun::failedResponses).sum());
+					latency, runs.stream().mapToLong(WrkRun::failedResponses).sum(),
+					median(runs.stream().mapToDouble(WrkRun::cpuMicrosPerRequest).toArray()));
 		}
 
 		static double median(double[] values) {

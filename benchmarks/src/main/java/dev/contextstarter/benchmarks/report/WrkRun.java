@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * @param requestsPerSecond throughput
  * @param latencyMillis latency percentiles (50, 75, 90, 99) in milliseconds
  * @param failedResponses non-2xx/3xx responses plus socket errors
+ * @param cpuMicrosPerRequest the application's CPU time (user + system) per request, or NaN when
+ * the run did not record it
  */
-record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses) {
+record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
+		double cpuMicrosPerRequest) {
 
 	static final List<Integer> PERCENTILES = List.of(50, 75, 90, 99);
 
@@ -24,6 +27,11 @@ record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long
 
 	private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$",
 			Pattern.MULTILINE);
+
+	private static final Pattern REQUESTS = Pattern.compile("^\\s*(\\d+) requests in ", Pattern.MULTILINE);
+
+	/** Appended by http-load.sh: the app's CPU time during the measured run. */
+	private static final Pattern APP_CPU_SECONDS = Pattern.compile("^App CPU seconds: ([0-9.]+)", Pattern.MULTILINE);
 
 	private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
 
@@ -55,7 +63,13 @@ record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long
 				failed += Long.parseLong(socket.group(group));
 			}
 		}
-		return new WrkRun(Double.parseDouble(throughput.group(1)), latency, failed);
+		double cpuMicrosPerRequest = Double.NaN;
+		Matcher requests = REQUESTS.matcher(output);
+		Matcher cpu = APP_CPU_SECONDS.matcher(output);
+		if (requests.find() && cpu.find() && Long.parseLong(requests.group(1)) > 0) {
+			cpuMicrosPerRequest = Double.parseDouble(cpu.group(1)) * 1_000_000 / Long.parseLong(requests.group(1));
+		}
+		return new WrkRun(Double.parseDouble(throughput.group(1)), latency, failed, cpuMicrosPerRequest);
 	}
 
 	private static double toMillis(String value, String unit) {
