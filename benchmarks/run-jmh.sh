@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks of the benchmarks module with the GC profiler (bytes allocated per
-# operation) and writes benchmarks/results/jmh.json and jmh.md.
+# operation) and CpuTimeProfiler (the JVM's CPU time per operation, steadier than wall time on a
+# shared machine), and writes benchmarks/results/jmh.json and jmh.md.
 #
 # Usage: benchmarks/run-jmh.sh [--skip-build] [JMH options and benchmark regexps...]
 #   benchmarks/run-jmh.sh                                    # everything, with each benchmark's own settings
@@ -35,5 +36,5 @@ if ! $has_pattern; then
 	patterns=('dev\.contextstarter\.benchmarks\..*')
 fi
 
-java -cp "$classpath" org.openjdk.jmh.Main -prof gc -rf json -rff "$results/jmh.json" "$@" "${patterns[@]}"
+java -cp "$classpath" org.openjdk.jmh.Main -prof gc -prof dev.contextstarter.benchmarks.CpuTimeProfiler -rf json -rff "$results/jmh.json" "$@" "${patterns[@]}"
 java -cp "$classpath" dev.contextstarter.benchmarks.report.JmhReport "$results/jmh.json" "$results/jmh.md"

@@ -39,19 +39,22 @@ public final class JmhReport {
 		List<Result> results = read(Path.of(args[0]));
 		List<String> targets = targets(results);
 		StringBuilder text = new StringBuilder("# JMH results\n\n");
-		text.append("| benchmark | params | threads | score | error | unit | allocated B/op |\n");
-		text.append("|---|---|---:|---:|---:|---|---:|\n");
+		text.append("| benchmark | params | threads | score | error | unit | allocated B/op | CPU ns/op |\n");
+		text.append("|---|---|---:|---:|---:|---|---:|---:|\n");
 		for (Result result : results) {
-			text.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %s | %s |%n", result.name(),
+			text.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %s | %s | %s |%n", result.name(),
 					result.params(), result.threads(), result.score(), result.error(), result.unit(),
-					(result.allocatedBytes() != null) ? String.format(Locale.ROOT, "%.1f", result.allocatedBytes())
-							: ""));
+					format(result.allocatedBytes()), format(result.cpuNanos())));
 		}
 		text.append("\n## Against the targets\n\n");
 		targets.forEach((line) -> text.append("- ").append(line).append('\n'));
 		Files.writeString(Path.of(args[1]), text);
 		System.out.println();
 		targets.forEach(System.out::println);
+	}
+
+	private static String format(@Nullable Double value) {
+		return (value != null) ? String.format(Locale.ROOT, "%.1f", value) : "";
 	}
 
 	static List<Result> read(Path json) throws IOException {
@@ -67,9 +70,11 @@ public final class JmhReport {
 			paramsNode.propertyNames().forEach((key) -> params.put(key, paramsNode.path(key).asString()));
 			JsonNode primary = benchmark.path("primaryMetric");
 			JsonNode allocated = benchmark.path("secondaryMetrics").path("gc.alloc.rate.norm");
+			JsonNode cpu = benchmark.path("secondaryMetrics").path("cpu.time.norm");
 			results.add(new Result(name, params, benchmark.path("threads").asInt(), primary.path("score").asDouble(),
 					primary.path("scoreError").asDouble(Double.NaN), primary.path("scoreUnit").asString(),
-					allocated.isMissingNode() ? null : allocated.path("score").asDouble()));
+					allocated.isMissingNode() ? null : allocated.path("score").asDouble(),
+					cpu.isMissingNode() ? null : cpu.path("score").asDouble()));
 		}
 		return results;
 	}
@@ -90,10 +95,15 @@ public final class JmhReport {
 									(result.allocatedBytes() - baseline.get().allocatedBytes())
 											/ PropagationBenchmark.HOPS)
 							: "";
+					String cpu = (result.cpuNanos() != null && baseline.get().cpuNanos() != null
+							&& "threeHops".equals(method))
+									? String.format(Locale.ROOT, ", %.1f ns CPU per hop",
+											(result.cpuNanos() - baseline.get().cpuNanos()) / PropagationBenchmark.HOPS)
+									: "";
 					String verdict = mode.startsWith("starter") ? ((perHop <= 100) ? " (target ≤ 100 ns: met)"
 							: " (target ≤ 100 ns: MISSED)") : "";
-					lines.add(String.format(Locale.ROOT, "propagation %s %s: %.1f ns per hop over baseline%s%s",
-							method, mode, perHop, allocated, verdict));
+					lines.add(String.format(Locale.ROOT, "propagation %s %s: %.1f ns per hop over baseline%s%s%s",
+							method, mode, perHop, cpu, allocated, verdict));
 				});
 			}
 		}
@@ -151,9 +161,10 @@ public final class JmhReport {
 	 * @param error the primary score's error (NaN with too few iterations)
 	 * @param unit the primary score's unit
 	 * @param allocatedBytes bytes allocated per operation, when the GC profiler ran
+	 * @param cpuNanos the JVM's CPU time per operation, when {@code CpuTimeProfiler} ran
 	 */
 	record Result(String name, Map<String, String> params, int threads, double score, double error, String unit,
-			@Nullable Double allocatedBytes) {
+			@Nullable Double allocatedBytes, @Nullable Double cpuNanos) {
 
 	}
 
