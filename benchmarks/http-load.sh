@@ -88,6 +88,11 @@ classpath_for() {
 
 start_app() {
 	local configuration="$1" log_file="$2"
+	# Another process answering on the port would be measured instead of ours.
+	if (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+		echo "Port $port is already in use; pass --port" >&2
+		exit 1
+	fi
 	local extra=()
 	if [[ "$configuration" == tracing && -n "${TRACING_SAMPLING:-}" ]]; then
 		extra+=("--management.tracing.sampling.probability=$TRACING_SAMPLING")
