@@ -109,10 +109,14 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 */
 	public static ClockJumpAwareTaskScheduler decorate(ThreadPoolTaskScheduler delegate, TimeSource timeSource,
 			Duration checkInterval, Duration jumpThreshold) {
-		if (delegate.getScheduledThreadPoolExecutor() == null) {
-			delegate.initialize();
+		ScheduledExecutorService timer;
+		try {
+			timer = delegate.getScheduledExecutor();
 		}
-		ScheduledExecutorService timer = delegate.getScheduledExecutor();
+		catch (IllegalStateException notInitialized) {
+			delegate.initialize();
+			timer = delegate.getScheduledExecutor();
+		}
 		ClockJumpAwareTaskScheduler scheduler = new ClockJumpAwareTaskScheduler(delegate, timer, timeSource,
 				checkInterval, jumpThreshold);
 		scheduler.setShutdownAction(delegate::destroy);

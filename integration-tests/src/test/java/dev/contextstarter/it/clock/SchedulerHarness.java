@@ -80,6 +80,9 @@ final class SchedulerHarness {
 		volatile Consumer<ScheduledRun> body = (run) -> {
 		};
 
+		/** Set when a run started while another was still running (an exception would be swallowed). */
+		volatile boolean overlapped;
+
 		RecordingTask(String name, ManualTimeSource time) {
 			this.name = name;
 			this.time = time;
@@ -88,6 +91,7 @@ final class SchedulerHarness {
 		@Override
 		public void run() {
 			if (!this.running.compareAndSet(false, true)) {
+				this.overlapped = true;
 				throw new AssertionError("Overlapping runs of " + this.name);
 			}
 			try {
