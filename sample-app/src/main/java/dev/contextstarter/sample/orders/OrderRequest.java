@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param quantity how many
  */
 public record OrderRequest(
-		@NotBlank @Pattern(regexp = "[A-Za-z0-9-]{1,40}", message = "must be 1 to 40 letters, digits or dashes") @Nullable String sku,
+		@NotBlank @Size(max = 40) @Pattern(regexp = "[A-Za-z0-9-]*",
+				message = "must contain only letters, digits and dashes") @Nullable String sku,
 		@NotNull @Min(1) @Max(100) @Nullable Integer quantity) {
 }
