@@ -1,0 +1,143 @@
+package dev.contextstarter.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.contextstarter.sample.SampleClient.PlacedOrder;
+import dev.contextstarter.test.RequestContextLeakCheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole flow on one node against the test suite's real RabbitMQ: HTTP in, RabbitMQ out
+ * and back in, an HTTP call to the inventory across schedulers, and the reservation event.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sample.broker=external",
+		"sample.node-name=node-solo", "spring.main.banner-mode=off" })
+@DirtiesContext
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
+class OrderFlowTests {
+
+	private static final String NAMES = TestBroker.uniqueNames("flow");
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private RabbitListenerEndpointRegistry listeners;
+
+	@DynamicPropertySource
+	static void broker(DynamicPropertyRegistry registry) {
+		TestBroker.requireRunning();
+		registry.add("spring.rabbitmq.host", TestBroker::host);
+		registry.add("spring.rabbitmq.port", TestBroker::port);
+		registry.add("sample.orders.exchange", () -> NAMES);
+		registry.add("sample.orders.queue", () -> NAMES + ".placed");
+	}
+
+	@BeforeAll
+	void checkBroker() {
+		TestBroker.requireRunning();
+	}
+
+	@AfterAll
+	void deleteDeclarations() {
+		this.listeners.stop();
+		TestBroker.deleteDeclarations(NAMES);
+	}
+
+	@Test
+	void concurrentOrdersEachKeepTheirOwnRequestIdOnEveryHop(CapturedOutput output) throws Exception {
+		SampleClient client = new SampleClient(this.port);
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		List<CompletableFuture<PlacedOrder>> placing = new ArrayList<>();
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		try {
+			for (int i = 0; i < 8; i++) {
+				String sku = "SKU-" + run + "-" + i;
+				// One order without an ID: the service makes one up and must use it throughout.
+				String requestId = (i == 0) ? null : "flow-" + run + "-" + i;
+				int quantity = 1 + i;
+				placing.add(CompletableFuture.supplyAsync(() -> client.place(sku, quantity, requestId), clients));
+			}
+			List<PlacedOrder> orders = placing.stream().map(CompletableFuture::join).toList();
+			assertThat(orders.get(0).requestId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+			for (PlacedOrder order : orders) {
+				OrderFlowAssertions.awaitRecorded(output, order, "node-solo", "node-solo");
+				await().atMost(OrderFlowAssertions.FLOW_TIMEOUT)
+					.until(() -> "RESERVED".equals(client.orderField(order.orderId(), "state")));
+			}
+			for (PlacedOrder order : orders) {
+				OrderFlowAssertions.assertEveryHopCarriesItsRequestId(output, order, "node-solo", "node-solo",
+						"node-solo");
+				Map<String, Object> body = client.order(order.orderId()).getBody();
+				assertThat(body).containsEntry("requestId", order.requestId())
+					.containsEntry("placedOn", "node-solo")
+					.containsEntry("reservedBy", "node-solo");
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+	}
+
+	@Test
+	void invalidOrderIsA400WithTheFieldsToFix() {
+		SampleClient client = new SampleClient(this.port);
+		ResponseEntity<Map<String, Object>> response = client.post(Map.of("sku", "no spaces!", "quantity", 0),
+				"bad-order-1");
+		assertThat(response.getStatusCode().value()).isEqualTo(400);
+		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isEqualTo("bad-order-1");
+		assertThat(response.getBody()).containsEntry("title", "Invalid order")
+			.containsEntry("detail",
+					"The order is invalid: quantity must be greater than or equal to 1; sku must contain only letters, digits and dashes")
+			.containsEntry("errors", List.of(Map.of("field", "quantity", "message", "must be greater than or equal to 1"),
+					Map.of("field", "sku", "message", "must contain only letters, digits and dashes")));
+	}
+
+	@Test
+	void unreadableOrderIsA400SayingWhatToSend() {
+		SampleClient client = new SampleClient(this.port);
+		ResponseEntity<Map<String, Object>> response = client.post("{\"sku\": \"A-1\",", null);
+		assertThat(response.getStatusCode().value()).isEqualTo(400);
+		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isNotBlank();
+		assertThat(response.getBody()).containsEntry("title", "Unreadable order");
+		assertThat((String) response.getBody().get("detail")).contains("\"quantity\"");
+	}
+
+	@Test
+	void unknownOrderIsA404() {
+		ResponseEntity<Map<String, Object>> response = new SampleClient(this.port).order("ord-unknown");
+		assertThat(response.getStatusCode().value()).isEqualTo(404);
+		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isNotBlank();
+	}
+
+}
