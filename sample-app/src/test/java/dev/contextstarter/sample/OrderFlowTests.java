@@ -1,5 +1,6 @@
 package dev.contextstarter.sample;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -26,6 +29,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.sample.SampleClient.PlacedOrder;
 import dev.contextstarter.test.RequestContextLeakCheck;
@@ -38,11 +42,16 @@ import static org.awaitility.Awaitility.await;
  * and back in, an HTTP call to the inventory across schedulers, and the reservation event.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sample.broker=external",
-		"sample.node-name=node-solo", "spring.main.banner-mode=off" })
+		"sample.node-name=node-solo", "spring.main.banner-mode=off", "sample.demo.blocking-endpoint=true",
+		"context.watchdog.startup-grace=0s" })
 @DirtiesContext
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
+@SuppressWarnings("unchecked")
 class OrderFlowTests {
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
 
 	private static final String NAMES = TestBroker.uniqueNames("flow");
 
@@ -131,6 +140,48 @@ class OrderFlowTests {
 		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isNotBlank();
 		assertThat(response.getBody()).containsEntry("title", "Unreadable order");
 		assertThat((String) response.getBody().get("detail")).contains("\"quantity\"");
+	}
+
+	@Test
+	void watchdogReportsTheBlockingDemoWithItsRequestId() {
+		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
+		ResponseEntity<Map<String, Object>> blocked = webClient.get()
+			.uri("/demo/block?millis=700")
+			.header(SampleClient.REQUEST_ID_HEADER, "blocking-demo-1")
+			.exchangeToMono((response) -> response.toEntity(JSON_OBJECT))
+			.block(Duration.ofSeconds(30));
+		assertThat(blocked.getStatusCode().value()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			Map<String, Object> watchdog = webClient.get()
+				.uri("/actuator/watchdog")
+				.retrieve()
+				.bodyToMono(JSON_OBJECT)
+				.block(Duration.ofSeconds(30));
+			assertThat((List<Map<String, Object>>) watchdog.get("recent"))
+				.anySatisfy((stall) -> assertThat(stall).containsEntry("requestId", "blocking-demo-1")
+					.containsEntry("source", "EVENT_LOOP")
+					.containsEntry("ended", true));
+		});
+	}
+
+	@Test
+	void actuatorExposesHealthMetricsAndTheStarterEndpoints() {
+		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
+		Map<String, Object> health = webClient.get().uri("/actuator/health").retrieve().bodyToMono(JSON_OBJECT)
+			.block(Duration.ofSeconds(30));
+		assertThat(health).containsEntry("status", "UP");
+		assertThat((Map<String, Object>) health.get("components")).containsKey("rabbit");
+		Map<String, Object> clock = webClient.get().uri("/actuator/clock").retrieve().bodyToMono(JSON_OBJECT)
+			.block(Duration.ofSeconds(30));
+		assertThat((List<Map<String, Object>>) clock.get("wallTasks"))
+			.anySatisfy((task) -> assertThat(task).containsEntry("task", "dev.contextstarter.sample.demo.Heartbeat.beat"));
+		String prometheus = webClient.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
+		assertThat(prometheus).contains("context_watchdog_", "context_clock_", "http_server_requests");
+		for (String endpoint : List.of("info", "metrics")) {
+			assertThat(webClient.get().uri("/actuator/" + endpoint).exchangeToMono((response) ->
+					Mono.just(response.statusCode().value())).block(Duration.ofSeconds(30))).isEqualTo(200);
+		}
 	}
 
 	@Test
