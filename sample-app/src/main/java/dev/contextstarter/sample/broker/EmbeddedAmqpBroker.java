@@ -11,6 +11,7 @@ import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.SystemLauncherListener;
 import org.apache.qpid.server.model.Broker;
 import org.apache.qpid.server.model.Port;
+import org.apache.qpid.server.model.State;
 import org.apache.qpid.server.model.SystemConfig;
 import org.apache.qpid.server.model.port.AmqpPort;
 import org.jspecify.annotations.Nullable;
@@ -46,21 +47,21 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 	/**
 	 * Start a broker.
 	 * @param host the address to listen on
-	 * @param port the AMQP port, 0 for any free one
+	 * @param requestedPort the AMQP port, 0 for any free one
 	 * @return the running broker
 	 * @throws Exception when the broker does not start
 	 */
-	public static EmbeddedAmqpBroker start(String host, int port) throws Exception {
+	public static EmbeddedAmqpBroker start(String host, int requestedPort) throws Exception {
 		long startNanos = System.nanoTime();
 		Path workDir = Files.createTempDirectory("sample-qpid-");
 		try {
-			Path initialConfig = Files.writeString(workDir.resolve("initial-config.json"), initialConfig(host, port),
-					StandardCharsets.UTF_8);
+			Path initialConfig = Files.writeString(workDir.resolve("initial-config.json"),
+					initialConfig(host, requestedPort), StandardCharsets.UTF_8);
 			// Qpid's default for this is a classpath: location that only its own launcher resolves.
 			Path systemProperties = Files.writeString(workDir.resolve("system.properties"), "",
 					StandardCharsets.UTF_8);
-			BoundPortListener boundPort = new BoundPortListener();
-			SystemLauncher launcher = new SystemLauncher(boundPort);
+			AmqpPortListener amqpPort = new AmqpPortListener();
+			SystemLauncher launcher = new SystemLauncher(amqpPort);
 			Map<String, Object> attributes = new HashMap<>();
 			attributes.put(SystemConfig.TYPE, "Memory");
 			attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, initialConfig.toUri().toString());
@@ -69,11 +70,15 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			attributes.put(SystemConfig.CONTEXT, Map.of(SystemConfig.QPID_WORK_DIR, workDir.toString(),
 					SystemConfig.PROPERTY_QPID_WORK, workDir.toString()));
 			launcher.startup(attributes);
-			Integer bound = boundPort.port;
-			if (bound == null) {
+			// Qpid starts even when a port cannot bind: that port is merely put in the ERRORED state.
+			AmqpPort<?> port = amqpPort.port;
+			if (port == null || port.getState() != State.ACTIVE) {
 				launcher.shutdown();
-				throw new IllegalStateException("Embedded AMQP broker started without an AMQP port");
+				throw new IllegalStateException("The embedded AMQP broker could not listen on " + host + ":"
+						+ requestedPort + " (port taken? set sample.embedded-broker.port to a free port, 0 for any free one,"
+						+ " or use sample.broker=external)");
 			}
+			int bound = port.getBoundPort();
 			logger.info("Embedded AMQP broker (Apache Qpid Broker-J, in memory) listening on {}:{}, started in {} ms",
 					host, bound, (System.nanoTime() - startNanos) / 1_000_000);
 			return new EmbeddedAmqpBroker(launcher, workDir, host, bound);
@@ -148,12 +153,12 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 		}
 	}
 
-	/** Reads the port the AMQP listener actually bound once the broker is up. */
-	private static final class BoundPortListener extends SystemLauncherListener.DefaultSystemLauncherListener {
+	/** Finds the AMQP port once the broker is up. */
+	private static final class AmqpPortListener extends SystemLauncherListener.DefaultSystemLauncherListener {
 
 		private @Nullable SystemConfig<?> systemConfig;
 
-		volatile @Nullable Integer port;
+		volatile @Nullable AmqpPort<?> port;
 
 		@Override
 		public void onContainerResolve(SystemConfig<?> systemConfig) {
@@ -168,7 +173,7 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			Broker<?> broker = (Broker<?>) this.systemConfig.getContainer(Broker.class);
 			for (Port<?> candidate : broker.getPorts()) {
 				if (candidate instanceof AmqpPort<?> amqp) {
-					this.port = amqp.getBoundPort();
+					this.port = amqp;
 				}
 			}
 		}
