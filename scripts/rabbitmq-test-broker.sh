@@ -67,8 +67,8 @@ install_broker() {
 		policy_created=true
 	fi
 	local status=0
-	{ apt-get install -y -q rabbitmq-server >"$BASE/apt.log" 2>&1 \
-		|| { apt-get update -q >>"$BASE/apt.log" 2>&1 && apt-get install -y -q rabbitmq-server >>"$BASE/apt.log" 2>&1; }; } || status=$?
+	{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server >"$BASE/apt.log" 2>&1 \
+		|| { apt-get update -q >>"$BASE/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server >>"$BASE/apt.log" 2>&1; }; } || status=$?
 	if [ "$policy_created" = true ]; then
 		rm -f /usr/sbin/policy-rc.d
 	fi

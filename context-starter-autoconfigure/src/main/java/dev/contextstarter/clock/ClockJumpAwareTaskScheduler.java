@@ -201,7 +201,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		}
 		this.wallTasks.add(task);
 		synchronized (task) {
-			task.arm(this.timeSource.wallTime(), this.timeSource.monotonicNanos());
+			ClockReading reading = ClockReading.of(this.timeSource);
+			task.arm(reading.wall(), reading.mono(), reading.uncertaintyNanos());
 		}
 		return task;
 	}
@@ -316,6 +317,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 
 		private long anchorMono;
 
+		private long anchorUncertainty;
+
 		private @Nullable ScheduledFuture<?> wake;
 
 		private boolean cancelled;
@@ -329,9 +332,10 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		}
 
 		/** Sleep until the next occurrence, but never longer than one check interval. */
-		void arm(Instant anchorWall, long anchorMono) {
+		void arm(Instant anchorWall, long anchorMono, long anchorUncertainty) {
 			this.anchorWall = anchorWall;
 			this.anchorMono = anchorMono;
+			this.anchorUncertainty = anchorUncertainty;
 			Instant next = this.next;
 			if (this.cancelled || next == null) {
 				return;
@@ -366,14 +370,18 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 				if (this.cancelled || next == null) {
 					return;
 				}
-				Instant now = time.wallTime();
-				long mono = time.monotonicNanos();
+				ClockReading reading = ClockReading.of(time);
+				Instant now = reading.wall();
+				long mono = reading.mono();
 				Duration back = Duration.between(now, this.anchorWall.plusNanos(mono - this.anchorMono));
-				if (back.compareTo(ClockJumpAwareTaskScheduler.this.jumpThreshold) > 0) {
+				// a thread preempted between its two clock reads must not look like a backward jump
+				Duration threshold = ClockJumpAwareTaskScheduler.this.jumpThreshold
+					.plusNanos(this.anchorUncertainty + reading.uncertaintyNanos());
+				if (back.compareTo(threshold) > 0) {
 					next = onBackwardJump(back, now, next);
 				}
 				if (now.isBefore(next)) {
-					arm(now, mono);
+					arm(now, mono, reading.uncertaintyNanos());
 					return;
 				}
 				firstDue = next;
@@ -401,7 +409,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 						skipped = due;
 						logger.warn("Scheduled task {} skipped {} occurrence(s) from {} to {}, {} late (misfire policy skip)",
 								this.name, due, next, latest, seconds(lateness));
-						arm(now, mono);
+						arm(now, mono, reading.uncertaintyNanos());
 						if (after == null) {
 							finish();
 						}
@@ -425,6 +433,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					// anchor before the run, so a jump during the run is measured at the next wake
 					this.anchorWall = now;
 					this.anchorMono = mono;
+					this.anchorUncertainty = reading.uncertaintyNanos();
 				}
 			}
 			if (skipped > 0) {
@@ -470,7 +479,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					finish();
 					return;
 				}
-				arm(this.anchorWall, this.anchorMono);
+				arm(this.anchorWall, this.anchorMono, this.anchorUncertainty);
 			}
 		}
 

@@ -66,6 +66,8 @@ public class ClockJumpDetector implements SmartLifecycle {
 
 	private long lastSkewNanos;
 
+	private long lastUncertainty;
+
 	private volatile long skewNanos;
 
 	private volatile @Nullable Instant lastCheck;
@@ -113,8 +115,9 @@ public class ClockJumpDetector implements SmartLifecycle {
 	public void check() {
 		List<ClockEvent> events = new ArrayList<>(2);
 		synchronized (this) {
-			Instant wall = this.timeSource.wallTime();
-			long mono = this.timeSource.monotonicNanos();
+			ClockReading reading = ClockReading.of(this.timeSource);
+			Instant wall = reading.wall();
+			long mono = reading.mono();
 			this.lastCheck = wall;
 			if (!this.baselined) {
 				this.baselined = true;
@@ -124,12 +127,15 @@ public class ClockJumpDetector implements SmartLifecycle {
 				this.lastMono = mono;
 				this.lastSkewNanos = 0;
 				this.skewNanos = 0;
+				this.lastUncertainty = reading.uncertaintyNanos();
 				return;
 			}
 			long skew = Duration.between(this.wallOrigin, wall).toNanos() - (mono - this.monoOrigin);
 			long change = skew - this.lastSkewNanos;
 			long gap = mono - this.lastMono;
-			if (Math.abs(change) > this.jumpThreshold.toNanos()) {
+			// a change within the two readings' uncertainty may be preemption, not a jump
+			long uncertainty = this.lastUncertainty + reading.uncertaintyNanos();
+			if (Math.abs(change) > this.jumpThreshold.toNanos() + uncertainty) {
 				JumpDirection direction = (change > 0) ? JumpDirection.FORWARD : JumpDirection.BACKWARD;
 				events.add(new ClockJumpEvent(this, direction, Duration.ofNanos(Math.abs(change)), this.lastWall, wall));
 			}
@@ -142,6 +148,7 @@ public class ClockJumpDetector implements SmartLifecycle {
 			this.skewNanos = skew;
 			this.lastWall = wall;
 			this.lastMono = mono;
+			this.lastUncertainty = reading.uncertaintyNanos();
 			for (ClockEvent event : events) {
 				this.recent.addLast(event);
 				if (this.recent.size() > RECENT_LIMIT) {

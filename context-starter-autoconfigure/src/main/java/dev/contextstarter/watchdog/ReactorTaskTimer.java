@@ -1,6 +1,7 @@
 package dev.contextstarter.watchdog;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import reactor.core.scheduler.Schedulers;
@@ -18,8 +19,10 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ReactorTaskTimer {
 
-	/** The hook key used by the starter's watchdog. */
+	/** The prefix of the hook keys; each timer adds a number so that contexts do not share one. */
 	public static final String HOOK_KEY = "dev.contextstarter.watchdog";
+
+	private static final AtomicLong TIMERS = new AtomicLong();
 
 	private final Watchdog watchdog;
 
@@ -32,11 +35,12 @@ public final class ReactorTaskTimer {
 	private volatile boolean installed;
 
 	/**
-	 * Create a timer reporting to a watchdog under the starter's hook key.
+	 * Create a timer reporting to a watchdog, under a hook key of its own (so that closing one
+	 * application context does not remove the hook of another in the same JVM).
 	 * @param watchdog the watchdog
 	 */
 	public ReactorTaskTimer(Watchdog watchdog) {
-		this(watchdog, HOOK_KEY);
+		this(watchdog, HOOK_KEY + "#" + TIMERS.incrementAndGet());
 	}
 
 	/**

@@ -44,6 +44,9 @@ public final class Watchdog implements AutoCloseable {
 
 	private static final int PAUSE_HISTORY = 64;
 
+	/** Below this share of a CPU, a runnable thread is starved by the machine, not stalling. */
+	private static final double STARVED_CPU_SHARE = 0.05;
+
 	private final WatchdogSettings settings;
 
 	private final LongSupplier nanoClock;
@@ -75,6 +78,8 @@ public final class Watchdog implements AutoCloseable {
 	private final AtomicLong jvmPauses = new AtomicLong();
 
 	private final AtomicLong suppressedLogs = new AtomicLong();
+
+	private final AtomicLong starved = new AtomicLong();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -226,7 +231,7 @@ public final class Watchdog implements AutoCloseable {
 	 */
 	public WatchdogTotals totals() {
 		return new WatchdogTotals(this.stalls.get(), this.cpuBound.get(), this.blocked.get(), this.jvmPauses.get(),
-				this.inProgress.size(), this.suppressedLogs.get(), this.slots.size(), this.probes.size());
+				this.inProgress.size(), this.suppressedLogs.get(), this.starved.get(), this.slots.size(), this.probes.size());
 	}
 
 	/**
@@ -400,6 +405,15 @@ public final class Watchdog implements AutoCloseable {
 		StackTraceElement[] stack = thread.getStackTrace();
 		RequestContext context = RequestContextHolder.currentOf(thread);
 		StallCause cause = causeOf(watched, thread, state, stack, now);
+		if (cause == null) {
+			// Runnable but hardly run, or an event loop idle in its selector: the machine did not
+			// give the thread CPU. Not the task's fault; looked at again at the next check.
+			if (watched.notBlamedStart != start) {
+				watched.notBlamedStart = start;
+				this.starved.incrementAndGet();
+			}
+			return;
+		}
 		Duration soFar = Duration.ofNanos(now - start);
 		Instant detectedAt = this.wallClock.instant();
 		Duration threshold = (watched.source() == StallSource.EVENT_LOOP) ? this.settings.eventLoopThreshold()
@@ -477,23 +491,60 @@ public final class Watchdog implements AutoCloseable {
 		return paused;
 	}
 
-	private StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state,
+	/**
+	 * Why the thread is stuck, or {@code null} when it is not to blame: it is runnable but got
+	 * almost no CPU (the machine is overloaded), or it is an event loop waiting in its selector
+	 * (it is not running any task; its wake-up is late).
+	 */
+	private @Nullable StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state,
 			StackTraceElement[] stack, long now) {
 		if (state != Thread.State.RUNNABLE) {
 			return StallCause.BLOCKED;
 		}
-		// Runnable in Java code is CPU-bound even when an overloaded machine gives it little CPU.
-		// Runnable in a native method may be blocking I/O: then it hardly uses CPU.
-		if (stack.length == 0 || !stack[0].isNativeMethod()) {
+		StackTraceElement top = (stack.length > 0) ? stack[0] : null;
+		if (top != null && watched.source() == StallSource.EVENT_LOOP && isSelectorWait(top)) {
+			return null;
+		}
+		double share = cpuShare(watched, thread, now);
+		if (top == null || !top.isNativeMethod()) {
+			return (share >= 0 && share < STARVED_CPU_SHARE) ? null : StallCause.CPU_BOUND;
+		}
+		if (share < 0 || share >= STARVED_CPU_SHARE) {
 			return StallCause.CPU_BOUND;
 		}
+		// Native and hardly using CPU: blocking I/O, unless the native method never blocks.
+		return isIo(top) ? StallCause.BLOCKED : null;
+	}
+
+	/** The thread's share of one CPU since the task was first seen, or -1 when unknown. */
+	private double cpuShare(WatchedThread watched, Thread thread, long now) {
 		long cpu = cpuNanos(thread);
 		long elapsed = now - watched.observedAt;
 		if (cpu < 0 || watched.observedCpuNanos < 0 || elapsed <= 0) {
-			return StallCause.CPU_BOUND;
+			return -1;
 		}
-		double share = (double) (cpu - watched.observedCpuNanos) / elapsed;
-		return (share >= 0.1) ? StallCause.CPU_BOUND : StallCause.BLOCKED;
+		return (double) (cpu - watched.observedCpuNanos) / elapsed;
+	}
+
+	private static boolean isSelectorWait(StackTraceElement frame) {
+		String type = frame.getClassName();
+		String method = frame.getMethodName();
+		return frame.isNativeMethod() && ((type.startsWith("io.netty.channel.") && method.contains("Wait"))
+				|| (type.startsWith("sun.nio.ch.") && (type.contains("EPoll") || type.contains("KQueue")
+						|| type.contains("Poll") || type.contains("Select"))));
+	}
+
+	/**
+	 * Whether a native method can block on I/O. Netty's native socket calls and non-blocking
+	 * NIO channel calls cannot: a thread found in one without using CPU was not given any.
+	 */
+	private static boolean isIo(StackTraceElement frame) {
+		String type = frame.getClassName();
+		if (type.startsWith("java.io.") || type.startsWith("java.net.") || type.startsWith("sun.net.")) {
+			return true;
+		}
+		return type.startsWith("sun.nio.")
+				&& (frame.getMethodName().startsWith("poll") || type.contains("FileDispatcher"));
 	}
 
 	private long cpuNanos(Thread thread) {

@@ -9,10 +9,12 @@ package dev.contextstarter.watchdog;
  * @param jvmPauses pauses of the whole JVM
  * @param inProgress stalls going on right now
  * @param suppressedLogs stall log lines left out by the per-thread rate limit
+ * @param starved threads found stuck past the threshold but not blamed: runnable with almost no
+ * CPU (an overloaded machine), or an event loop idle in its selector
  * @param watchedThreads non-blocking scheduler threads seen so far
  * @param watchedEventLoops event loops being probed
  */
 public record WatchdogTotals(long stalls, long cpuBound, long blocked, long jvmPauses, int inProgress,
-		long suppressedLogs, int watchedThreads, int watchedEventLoops) {
+		long suppressedLogs, long starved, int watchedThreads, int watchedEventLoops) {
 
 }

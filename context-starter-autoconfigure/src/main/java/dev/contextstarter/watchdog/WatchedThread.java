@@ -17,6 +17,9 @@ abstract class WatchedThread {
 	/** When that task was first seen. */
 	long observedAt;
 
+	/** The start of the task last found stuck but not to blame (starved of CPU), 0 if none. */
+	long notBlamedStart;
+
 	/** The stall in progress on this thread, if any. */
 	Watchdog.@Nullable ActiveStall activeStall;
 

@@ -119,6 +119,26 @@ public final class AmqpRequestContexts {
 		}
 	}
 
+	/**
+	 * Copy the request ID and field headers of a received message to its reply, keeping any
+	 * the reply already has.
+	 * @param request the received message's properties
+	 * @param reply the reply's properties
+	 */
+	public void copyToReply(MessageProperties request, MessageProperties reply) {
+		copyIfAbsent(request, reply, this.idHeader);
+		for (ContextField field : this.fields) {
+			copyIfAbsent(request, reply, field.header());
+		}
+	}
+
+	private static void copyIfAbsent(MessageProperties request, MessageProperties reply, String header) {
+		Object value = request.getHeaders().get(header);
+		if (value != null) {
+			reply.getHeaders().putIfAbsent(header, value);
+		}
+	}
+
 	private static List<@Nullable String> values(Map<String, @Nullable Object> headers, String name) {
 		if (headers.containsKey(name)) {
 			return AmqpHeaderValues.decode(headers.get(name));

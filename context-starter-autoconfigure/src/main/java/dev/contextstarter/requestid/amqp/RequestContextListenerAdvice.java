@@ -19,8 +19,10 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * It belongs first in the container's advice chain: retry advice inside it then runs every
  * attempt, and the recoverer, under the same ID. A batch is handled under a new context of
  * its own; each message's context is available through {@link AmqpRequestContexts#open(Message)}.
- * A listener returning {@code Mono} or {@code CompletableFuture} is subscribed to inside this
- * scope, so Reactor's automatic context propagation carries the context through its async work.
+ * A listener returning {@code Mono} (or a {@code CompletableFuture} made from one) is
+ * subscribed to inside this scope; with {@link ListenerSubscriptionContextHook} installed that
+ * subscription carries the context in its Reactor {@code Context}, and Reactor's automatic
+ * context propagation restores it after every thread hop.
  */
 public final class RequestContextListenerAdvice implements MethodInterceptor {
 
@@ -38,8 +40,12 @@ public final class RequestContextListenerAdvice implements MethodInterceptor {
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		RequestContext context = contextFor(invocation.getArguments());
+		RequestContext previousListenerContext = ListenerInvocationContext.enter(context);
 		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
 			return invocation.proceed();
+		}
+		finally {
+			ListenerInvocationContext.exit(previousListenerContext);
 		}
 	}
 

@@ -10,7 +10,7 @@ import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 
 /**
- * Stamps outgoing messages (and listener replies) with the current thread's request context.
+ * Stamps outgoing messages with the current thread's request context.
  * A header the caller set is kept; {@code correlationId} and {@code messageId} are never
  * touched, since request/reply sets them itself. Without a current context nothing is added
  * and the receiver generates an ID.

@@ -1,5 +1,8 @@
 package dev.contextstarter.requestid.autoconfigure;
 
+import io.micrometer.context.ContextRegistry;
+import reactor.core.publisher.Hooks;
+
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -8,11 +11,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.ListenerSubscriptionContextHook;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
 
@@ -47,8 +52,18 @@ public final class AmqpRequestContextAutoConfiguration {
 			ObjectProvider<AmqpRequestContexts> contexts) {
 		// Resolved on first use: post-processors are created before the beans they need.
 		SingletonSupplier<AmqpRequestContexts> codec = SingletonSupplier.of(contexts::getObject);
-		return new ListenerContainerRequestContextPostProcessor(new RequestContextListenerAdvice(codec),
-				stamper(contexts));
+		return new ListenerContainerRequestContextPostProcessor(new RequestContextListenerAdvice(codec), codec);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Hooks.class, ContextRegistry.class })
+	static final class ReactorListenerConfiguration {
+
+		@Bean(initMethod = "install", destroyMethod = "uninstall")
+		ListenerSubscriptionContextHook listenerSubscriptionContextHook() {
+			return new ListenerSubscriptionContextHook();
+		}
+
 	}
 
 	private static RequestContextMessagePostProcessor stamper(ObjectProvider<AmqpRequestContexts> contexts) {

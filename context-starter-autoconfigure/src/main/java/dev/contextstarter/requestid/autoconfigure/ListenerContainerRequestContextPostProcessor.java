@@ -3,23 +3,32 @@ package dev.contextstarter.requestid.autoconfigure;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
-import org.springframework.amqp.core.MessagePostProcessor;
+import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.BaseRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.adapter.AbstractAdaptableMessageListener;
+import org.springframework.amqp.rabbit.listener.adapter.ReplyPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.util.ErrorHandler;
 import org.springframework.util.ReflectionUtils;
 
+import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.RequestContextErrorHandler;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
-import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
+import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 /**
  * Puts the {@link RequestContextListenerAdvice} first in the advice chain of every listener
- * container factory and every listener container bean, and the reply stamper among their
- * before-send-reply post-processors.
+ * container factory and every listener container bean, and gives their listeners a
+ * {@link RequestContextReplyPostProcessor} (after any the application set) so replies carry
+ * the ID back, and wraps their error handler in a {@link RequestContextErrorHandler} so its
+ * log lines carry it too.
  * <p>
  * Factories are handled after initialization, so the chain Boot set (its retry advice) is
  * kept and ours goes in front. Containers are handled before initialization, since a
@@ -28,43 +37,52 @@ import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
  */
 final class ListenerContainerRequestContextPostProcessor implements BeanPostProcessor {
 
-	private static final @Nullable Method containerAdviceChain = ReflectionUtils
-		.findMethod(AbstractMessageListenerContainer.class, "getAdviceChain");
+	private static final @Nullable Method containerAdviceChain = accessible(
+			ReflectionUtils.findMethod(AbstractMessageListenerContainer.class, "getAdviceChain"));
 
-	private static final @Nullable Field factoryReplyPostProcessors = ReflectionUtils
-		.findField(BaseRabbitListenerContainerFactory.class, "beforeSendReplyPostProcessors");
+	private static final @Nullable Field factoryReplyPostProcessorProvider = accessible(
+			ReflectionUtils.findField(BaseRabbitListenerContainerFactory.class, "replyPostProcessorProvider"));
 
-	static {
-		if (containerAdviceChain != null) {
-			ReflectionUtils.makeAccessible(containerAdviceChain);
-		}
-		if (factoryReplyPostProcessors != null) {
-			ReflectionUtils.makeAccessible(factoryReplyPostProcessors);
-		}
-	}
+	private static final @Nullable Field listenerReplyPostProcessor = accessible(
+			ReflectionUtils.findField(AbstractAdaptableMessageListener.class, "replyPostProcessor"));
+
+	private static final @Nullable Field containerErrorHandler = accessible(
+			ReflectionUtils.findField(AbstractMessageListenerContainer.class, "errorHandler"));
+
+	private static final @Nullable Field factoryErrorHandler = accessible(
+			ReflectionUtils.findField(AbstractRabbitListenerContainerFactory.class, "errorHandler"));
 
 	private final RequestContextListenerAdvice advice;
 
-	private final MessagePostProcessor replyStamper;
+	private final Supplier<AmqpRequestContexts> contexts;
 
 	ListenerContainerRequestContextPostProcessor(RequestContextListenerAdvice advice,
-			MessagePostProcessor replyStamper) {
+			Supplier<AmqpRequestContexts> contexts) {
 		this.advice = advice;
-		this.replyStamper = replyStamper;
+		this.contexts = contexts;
 	}
 
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractMessageListenerContainer container) {
-			Advice[] chain = (containerAdviceChain != null)
-					? (Advice[]) ReflectionUtils.invokeMethod(containerAdviceChain, container) : null;
-			if (!hasAdvice(chain)) {
-				container.setAdviceChain(prepend(chain));
+			if (containerAdviceChain != null) {
+				Advice[] chain = (Advice[]) ReflectionUtils.invokeMethod(containerAdviceChain, container);
+				if (!hasAdvice(chain)) {
+					container.setAdviceChain(prepend(chain));
+				}
 			}
-			if (container.getMessageListener() instanceof AbstractAdaptableMessageListener adapter) {
-				MessagePostProcessor[] replyPostProcessors = adapter.getBeforeSendReplyPostProcessors();
-				if (!hasReplyStamper(replyPostProcessors)) {
-					adapter.setBeforeSendReplyPostProcessors(append(replyPostProcessors));
+			if (containerErrorHandler != null) {
+				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(containerErrorHandler, container);
+				if (existing != null && !(existing instanceof RequestContextErrorHandler)) {
+					container.setErrorHandler(new RequestContextErrorHandler(existing, this.contexts));
+				}
+			}
+			if (container.getMessageListener() instanceof AbstractAdaptableMessageListener listener
+					&& listenerReplyPostProcessor != null) {
+				ReplyPostProcessor existing = (ReplyPostProcessor) ReflectionUtils.getField(listenerReplyPostProcessor,
+						listener);
+				if (!(existing instanceof RequestContextReplyPostProcessor)) {
+					listener.setReplyPostProcessor(new RequestContextReplyPostProcessor(this.contexts, existing));
 				}
 			}
 		}
@@ -72,16 +90,27 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof BaseRabbitListenerContainerFactory<?> factory) {
 			Advice[] chain = factory.getAdviceChain();
 			if (!hasAdvice(chain)) {
 				factory.setAdviceChain(prepend(chain));
 			}
-			MessagePostProcessor[] replyPostProcessors = (factoryReplyPostProcessors != null)
-					? (MessagePostProcessor[]) ReflectionUtils.getField(factoryReplyPostProcessors, factory) : null;
-			if (!hasReplyStamper(replyPostProcessors)) {
-				factory.setBeforeSendReplyPostProcessors(append(replyPostProcessors));
+			if (factory instanceof AbstractRabbitListenerContainerFactory<?> configurable && factoryErrorHandler != null) {
+				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(factoryErrorHandler, configurable);
+				if (!(existing instanceof RequestContextErrorHandler)) {
+					// No handler set means the container's default, which we wrap instead.
+					configurable.setErrorHandler(new RequestContextErrorHandler(
+							(existing != null) ? existing : new ConditionalRejectingErrorHandler(), this.contexts));
+				}
+			}
+			if (factoryReplyPostProcessorProvider != null) {
+				var existing = (Function<@Nullable String, @Nullable ReplyPostProcessor>) ReflectionUtils
+					.getField(factoryReplyPostProcessorProvider, factory);
+				if (!(existing instanceof ReplyProvider)) {
+					factory.setReplyPostProcessorProvider(new ReplyProvider(this.contexts, existing));
+				}
 			}
 		}
 		return bean;
@@ -101,18 +130,37 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 		return prepended;
 	}
 
-	private static boolean hasReplyStamper(MessagePostProcessor @Nullable [] postProcessors) {
-		return postProcessors != null
-				&& Arrays.stream(postProcessors).anyMatch(RequestContextMessagePostProcessor.class::isInstance);
+	// Spring AMQP has no public getters for these. Should one disappear, that part is skipped
+	// rather than replacing what the application configured (the auto-configuration tests fail).
+	private static @Nullable Method accessible(@Nullable Method method) {
+		if (method != null) {
+			ReflectionUtils.makeAccessible(method);
+		}
+		return method;
 	}
 
-	private MessagePostProcessor[] append(MessagePostProcessor @Nullable [] postProcessors) {
-		if (postProcessors == null || postProcessors.length == 0) {
-			return new MessagePostProcessor[] { this.replyStamper };
+	private static @Nullable Field accessible(@Nullable Field field) {
+		if (field != null) {
+			ReflectionUtils.makeAccessible(field);
 		}
-		MessagePostProcessor[] appended = Arrays.copyOf(postProcessors, postProcessors.length + 1);
-		appended[postProcessors.length] = this.replyStamper;
-		return appended;
+		return field;
+	}
+
+	/**
+	 * Gives every listener the factory builds our reply post-processor, after any the
+	 * application's provider returns. A {@code replyPostProcessor} named on a
+	 * {@code @RabbitListener} replaces it, as it replaces every provider.
+	 */
+	private record ReplyProvider(Supplier<AmqpRequestContexts> contexts,
+			@Nullable Function<@Nullable String, @Nullable ReplyPostProcessor> previous)
+			implements Function<@Nullable String, @Nullable ReplyPostProcessor> {
+
+		@Override
+		public ReplyPostProcessor apply(@Nullable String listenerId) {
+			ReplyPostProcessor application = (this.previous != null) ? this.previous.apply(listenerId) : null;
+			return new RequestContextReplyPostProcessor(this.contexts, application);
+		}
+
 	}
 
 }

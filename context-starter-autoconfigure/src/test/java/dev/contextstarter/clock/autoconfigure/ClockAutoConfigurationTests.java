@@ -3,6 +3,7 @@ package dev.contextstarter.clock.autoconfigure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,6 +39,7 @@ import dev.contextstarter.clock.WallTaskPolicy;
 import dev.contextstarter.clock.actuate.ClockEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ClockAutoConfiguration}, {@link ClockMetricsAutoConfiguration} and
@@ -103,6 +105,19 @@ class ClockAutoConfigurationTests {
 			assertThat(scheduler.wallTasks()).singleElement()
 				.satisfies((task) -> assertThat(task.trigger()).isEqualTo("* * * * * *"));
 		});
+	}
+
+	@Test
+	void schedulerIsTornDownWhenTheContextCloses() {
+		AtomicReference<ClockJumpAwareTaskScheduler> scheduler = new AtomicReference<>();
+		this.runner.withUserConfiguration(SchedulingConfiguration.class, CronJob.class).run((context) -> {
+			scheduler.set(context.getBean(ClockJumpAwareTaskScheduler.class));
+			assertThat(scheduler.get().wallTasks()).hasSize(1);
+		});
+		assertThat(scheduler.get().wallTasks()).isEmpty();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> scheduler.get().schedule(() -> {
+			}, Instant.now()));
 	}
 
 	@Test

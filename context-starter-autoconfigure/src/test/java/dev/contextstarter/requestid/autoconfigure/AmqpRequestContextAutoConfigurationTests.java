@@ -2,29 +2,36 @@ package dev.contextstarter.requestid.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.function.Function;
 
 import org.aopalliance.aop.Advice;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.ConditionalRejectingErrorHandler;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.adapter.MessageListenerAdapter;
+import org.springframework.amqp.rabbit.listener.adapter.ReplyPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.util.ReflectionUtils;
+import reactor.core.publisher.Hooks;
 
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.ListenerSubscriptionContextHook;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
+import dev.contextstarter.requestid.amqp.RequestContextErrorHandler;
+import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,13 +48,17 @@ class AmqpRequestContextAutoConfigurationTests {
 	void defaultsStampBootsTemplateAndPrependTheAdviceToBootsFactory() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(AmqpRequestContexts.class);
+			assertThat(context).hasSingleBean(ListenerSubscriptionContextHook.class);
 			assertThat(context.getBean(AmqpRequestContexts.class).idHeader()).isEqualTo("x-request-id");
 			assertThat(context.getBean(RabbitTemplate.class).getBeforePublishPostProcessors())
 				.hasExactlyElementsOfTypes(RequestContextMessagePostProcessor.class);
 			SimpleRabbitListenerContainerFactory factory = context.getBean(SimpleRabbitListenerContainerFactory.class);
 			assertThat(factory.getAdviceChain()).hasExactlyElementsOfTypes(RequestContextListenerAdvice.class);
-			assertThat(factoryReplyPostProcessors(factory))
-				.hasExactlyElementsOfTypes(RequestContextMessagePostProcessor.class);
+			assertThat(factoryReplyProvider(factory).apply("any"))
+				.isInstanceOf(RequestContextReplyPostProcessor.class);
+			assertThat(ReflectionTestUtils.getField(factory, "errorHandler")).isInstanceOfSatisfying(
+					RequestContextErrorHandler.class,
+					(handler) -> assertThat(handler.delegate()).isInstanceOf(ConditionalRejectingErrorHandler.class));
 		});
 	}
 
@@ -80,6 +91,14 @@ class AmqpRequestContextAutoConfigurationTests {
 					SimpleRabbitListenerContainerFactory.class);
 			assertThat(userFactory.getAdviceChain()).hasSize(2);
 			assertThat(userFactory.getAdviceChain()[0]).isInstanceOf(RequestContextListenerAdvice.class);
+			// The application's reply post-processor still runs, then ours.
+			org.springframework.amqp.core.MessageProperties requestProperties = new org.springframework.amqp.core.MessageProperties();
+			requestProperties.setHeader("x-request-id", "req-1");
+			org.springframework.amqp.core.Message reply = factoryReplyProvider(userFactory).apply("listener-1")
+				.apply(new org.springframework.amqp.core.Message(new byte[0], requestProperties),
+						new org.springframework.amqp.core.Message(new byte[0]));
+			assertThat((String) reply.getMessageProperties().getHeader("x-user")).isEqualTo("listener-1");
+			assertThat((String) reply.getMessageProperties().getHeader("x-request-id")).isEqualTo("req-1");
 			assertThat(containerAdviceChain(context.getBean("handBuilt", SimpleMessageListenerContainer.class)))
 				.hasExactlyElementsOfTypes(RequestContextListenerAdvice.class);
 			assertThat(containerAdviceChain(context.getBean("direct", DirectMessageListenerContainer.class)))
@@ -87,8 +106,10 @@ class AmqpRequestContextAutoConfigurationTests {
 			MessageListenerAdapter adapter = (MessageListenerAdapter) context
 				.getBean("handBuilt", SimpleMessageListenerContainer.class)
 				.getMessageListener();
-			assertThat(adapter.getBeforeSendReplyPostProcessors())
-				.hasExactlyElementsOfTypes(RequestContextMessagePostProcessor.class);
+			assertThat(ReflectionTestUtils.getField(adapter, "replyPostProcessor"))
+				.isInstanceOf(RequestContextReplyPostProcessor.class);
+			assertThat(ReflectionTestUtils.getField(context.getBean("direct"), "errorHandler"))
+				.isInstanceOf(RequestContextErrorHandler.class);
 			// Built by a factory that already has the advice: not added twice.
 			Advice[] fromFactory = containerAdviceChain(context.getBean("fromFactory", SimpleMessageListenerContainer.class));
 			assertThat(fromFactory).filteredOn(RequestContextListenerAdvice.class::isInstance).hasSize(1);
@@ -140,6 +161,14 @@ class AmqpRequestContextAutoConfigurationTests {
 	}
 
 	@Test
+	void listenerSubscriptionHookBacksOffWithoutReactor() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Hooks.class)).run((context) -> {
+			assertThat(context).hasSingleBean(AmqpRequestContexts.class);
+			assertThat(context).doesNotHaveBean(ListenerSubscriptionContextHook.class);
+		});
+	}
+
+	@Test
 	void invalidHeaderFailsAtStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("context.amqp.header=bad header").run((context) -> {
 			assertThat(context).hasFailed();
@@ -157,10 +186,11 @@ class AmqpRequestContextAutoConfigurationTests {
 		return (Advice[]) ReflectionUtils.invokeMethod(getter, container);
 	}
 
-	private static MessagePostProcessor[] factoryReplyPostProcessors(SimpleRabbitListenerContainerFactory factory) {
-		var field = ReflectionUtils.findField(factory.getClass(), "beforeSendReplyPostProcessors");
-		ReflectionUtils.makeAccessible(field);
-		return (MessagePostProcessor[]) ReflectionUtils.getField(field, factory);
+	@SuppressWarnings("unchecked")
+	private static Function<String, ReplyPostProcessor> factoryReplyProvider(
+			SimpleRabbitListenerContainerFactory factory) {
+		return (Function<String, ReplyPostProcessor>) ReflectionTestUtils.getField(factory,
+				"replyPostProcessorProvider");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -177,6 +207,10 @@ class AmqpRequestContextAutoConfigurationTests {
 			factory.setConnectionFactory(connectionFactory);
 			factory.setAutoStartup(false);
 			factory.setAdviceChain((org.aopalliance.intercept.MethodInterceptor) (invocation) -> invocation.proceed());
+			factory.setReplyPostProcessorProvider((id) -> (request, reply) -> {
+				reply.getMessageProperties().setHeader("x-user", id);
+				return reply;
+			});
 			return factory;
 		}
 

@@ -1,11 +1,11 @@
 package dev.contextstarter.it.watchdog;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,45 +17,49 @@ import dev.contextstarter.watchdog.Watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Closing the application context stops the watchdog thread and removes the Reactor hook.
+ * Closing the application context stops its watchdog thread and removes its Reactor hook, and
+ * leaves those of other contexts in the same JVM (such as cached test contexts) alone.
  */
 class WatchdogShutdownTests {
 
 	@Test
-	void closingTheApplicationLeavesNoWatchdogThreadOrHook() {
+	void closingTheApplicationLeavesNoWatchdogThreadOrHook() throws ReflectiveOperationException {
+		Set<Thread> threadsBefore = watchdogThreads();
+		Set<String> hooksBefore = scheduleHookKeys();
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WatchdogTestApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1")
 			.run();
 		Watchdog watchdog = context.getBean(Watchdog.class);
+		String hookKey = context.getBean(ReactorTaskTimer.class).hookKey();
 		try {
 			assertThat(watchdog.isRunning()).isTrue();
-			assertThat(watchdogThreads()).hasSize(1);
-			assertThat(stackOfParallelTask()).anyMatch(WatchdogShutdownTests::isTimedTaskFrame);
+			assertThat(watchdogThreads()).containsAll(threadsBefore).hasSize(threadsBefore.size() + 1);
+			assertThat(scheduleHookKeys()).containsAll(hooksBefore).contains(hookKey);
 		}
 		finally {
 			context.close();
 		}
 		assertThat(watchdog.isRunning()).isFalse();
-		assertThat(watchdogThreads()).isEmpty();
-		assertThat(stackOfParallelTask()).noneMatch(WatchdogShutdownTests::isTimedTaskFrame);
+		assertThat(watchdogThreads()).isEqualTo(threadsBefore);
+		assertThat(scheduleHookKeys()).isEqualTo(hooksBefore).doesNotContain(hookKey);
 	}
 
-	private static List<Thread> watchdogThreads() {
+	private static Set<Thread> watchdogThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
 			.filter((thread) -> thread.getName().equals(Watchdog.THREAD_NAME) && thread.isAlive())
-			.toList();
+			.collect(Collectors.toSet());
 	}
 
-	private static boolean isTimedTaskFrame(StackTraceElement frame) {
-		return frame.getClassName().startsWith(ReactorTaskTimer.class.getName() + "$");
-	}
-
-	private static List<StackTraceElement> stackOfParallelTask() {
-		return Mono.fromCallable(() -> Arrays.asList(new Throwable().getStackTrace()))
-			.subscribeOn(Schedulers.parallel())
-			.block(Duration.ofSeconds(5));
+	/** Reactor has no public read of its hooks: read the map its hook methods maintain. */
+	private static Set<String> scheduleHookKeys() throws ReflectiveOperationException {
+		Field hooks = Schedulers.class.getDeclaredField("onScheduleHooks");
+		hooks.setAccessible(true);
+		Map<?, ?> map = (Map<?, ?>) hooks.get(null);
+		synchronized (map) {
+			return map.keySet().stream().map(String::valueOf).collect(Collectors.toSet());
+		}
 	}
 
 }

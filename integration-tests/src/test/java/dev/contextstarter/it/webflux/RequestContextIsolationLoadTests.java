@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.util.concurrent.EventExecutor;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
@@ -27,8 +26,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.requestid.RequestContextHolder;
@@ -44,23 +41,11 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.fields.tenant.header=X-Tenant-ID", "logging.level.root=WARN" })
-class RequestContextIsolationLoadTests {
+class RequestContextIsolationLoadTests extends DownstreamServerTests {
 
 	static final int REQUESTS = 20_000;
 
 	static final int CONCURRENCY = 200;
-
-	static final DownstreamServer downstream = DownstreamServer.start();
-
-	@DynamicPropertySource
-	static void downstreamUrl(DynamicPropertyRegistry registry) {
-		registry.add("downstream.url", downstream::url);
-	}
-
-	@AfterAll
-	static void stopDownstream() {
-		downstream.close();
-	}
 
 	@LocalServerPort
 	int port;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,8 +18,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.requestid.RequestContextHolder;
@@ -36,21 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId",
 				"logging.level.dev.contextstarter=DEBUG" })
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
-class WebFluxRequestContextTests {
+class WebFluxRequestContextTests extends DownstreamServerTests {
 
 	static final Pattern UUID_V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-
-	static final DownstreamServer downstream = DownstreamServer.start();
-
-	@DynamicPropertySource
-	static void downstreamUrl(DynamicPropertyRegistry registry) {
-		registry.add("downstream.url", downstream::url);
-	}
-
-	@AfterAll
-	static void stopDownstream() {
-		downstream.close();
-	}
 
 	@LocalServerPort
 	int port;

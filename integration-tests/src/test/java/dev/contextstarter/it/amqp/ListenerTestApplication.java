@@ -1,11 +1,14 @@
-package dev.contextstarter.integration.amqp;
+package dev.contextstarter.it.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
@@ -25,7 +27,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.retry.RejectAndDontRequeueRecoverer;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.handler.annotation.SendTo;
 
@@ -35,7 +38,8 @@ import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
 /**
  * Listeners of every kind the AMQP tests exercise. Each records what it saw in {@link #SEEN}.
  */
-@SpringBootApplication
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
 class ListenerTestApplication {
 
 	static final String SIMPLE = "ctx.it.simple";
@@ -48,6 +52,8 @@ class ListenerTestApplication {
 
 	static final String SYNC = "ctx.it.sync";
 
+	static final String MONO_FAILING = "ctx.it.mono-failing";
+
 	static final String REPLIES = "ctx.it.replies";
 
 	static final String BATCH = "ctx.it.batch";
@@ -55,6 +61,12 @@ class ListenerTestApplication {
 	private static final Logger logger = LoggerFactory.getLogger(ListenerTestApplication.class);
 
 	static final BlockingQueue<Seen> SEEN = new LinkedBlockingQueue<>();
+
+	private static final Executor plainExecutor = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "plain-hop");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	/**
 	 * What one listener invocation saw.
@@ -161,13 +173,22 @@ class ListenerTestApplication {
 			});
 		}
 
+		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = MONO_FAILING,
+				durable = "false", autoDelete = "true"))
+		Mono<String> monoFailing(String label) {
+			return Mono.delay(Duration.ofMillis(20))
+				.then(Mono.<String>error(new IllegalStateException("async failure on purpose for " + label)))
+				.doOnError((error) -> logger.warn("mono listener failed after thread hop: {}", error.getMessage()));
+		}
+
 		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = FUTURE,
 				durable = "false", autoDelete = "true"))
 		CompletableFuture<String> future(Message message) {
 			String before = observed();
-			return Mono.delay(Duration.ofMillis(20))
-				.publishOn(Schedulers.boundedElastic())
-				.map((tick) -> {
+			// Completed later by a plain executor thread that no Reactor scheduler knows about.
+			return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> "done",
+					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, plainExecutor)))
+				.map((done) -> {
 					logger.info("future listener after thread hop");
 					return before + "~" + observed();
 				})

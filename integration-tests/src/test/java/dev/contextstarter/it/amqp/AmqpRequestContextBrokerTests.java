@@ -1,4 +1,4 @@
-package dev.contextstarter.integration.amqp;
+package dev.contextstarter.it.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,12 +28,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 
-import dev.contextstarter.integration.amqp.ListenerTestApplication.Seen;
+import dev.contextstarter.it.amqp.ListenerTestApplication.Seen;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
-import static dev.contextstarter.integration.amqp.ListenerTestApplication.SEEN;
+import static dev.contextstarter.it.amqp.ListenerTestApplication.SEEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -121,6 +122,13 @@ class AmqpRequestContextBrokerTests {
 			.singleElement()
 			.asString()
 			.contains("[" + throwId + "]");
+		// The container's error handler runs after the listener returned; it logs under the ID too.
+		Awaitility.await()
+			.atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(linesContaining(output, "Execution of Rabbit message listener failed"))
+				.singleElement()
+				.asString()
+				.contains("[" + throwId + "]"));
 		assertThat(linesContaining(output, idA)).isNotEmpty()
 			.allSatisfy((line) -> assertThat(line).contains("A-" + this.run));
 	}
@@ -226,6 +234,19 @@ class AmqpRequestContextBrokerTests {
 	}
 
 	@Test
+	void asyncListenerFailureIsLoggedUnderTheMessageId(CapturedOutput output) {
+		String id = "mono-failing-" + this.run;
+		sendInContext(ListenerTestApplication.MONO_FAILING, "failing-" + this.run, id);
+		Awaitility.await()
+			.atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(linesContaining(output, "async failure on purpose for failing-" + this.run))
+				.filteredOn((line) -> line.contains("mono listener failed after thread hop"))
+				.singleElement()
+				.asString()
+				.contains("[" + id + "]"));
+	}
+
+	@Test
 	void completableFutureListenerKeepsTheContextAndRepliesWithIt() {
 		String id = "future-" + this.run;
 		Message reply;
@@ -237,7 +258,7 @@ class AmqpRequestContextBrokerTests {
 		assertThat((String) reply.getMessageProperties().getHeader("x-request-id")).isEqualTo(id);
 		String[] beforeAndAfter = body(reply).split("~");
 		assertThat(beforeAndAfter[0]).startsWith(id + "|" + id + "|");
-		assertThat(beforeAndAfter[1]).startsWith(id + "|" + id + "|boundedElastic");
+		assertThat(beforeAndAfter[1]).isEqualTo(id + "|" + id + "|plain-hop");
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package dev.contextstarter.integration.amqp;
+package dev.contextstarter.it.amqp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +33,8 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
@@ -192,7 +193,8 @@ class AmqpRequestContextFaultTests {
 		assertThat(mismatched).as("deliveries handled under another message's ID").isZero();
 	}
 
-	@SpringBootApplication
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
 	static class FaultApplication {
 
 		@Bean

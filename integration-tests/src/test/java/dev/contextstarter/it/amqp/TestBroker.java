@@ -1,4 +1,4 @@
-package dev.contextstarter.integration.amqp;
+package dev.contextstarter.it.amqp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
