@@ -126,8 +126,8 @@ class OrderFlowTests {
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isEqualTo("bad-order-1");
 		assertThat(response.getBody()).containsEntry("title", "Invalid order")
-			.containsEntry("detail",
-					"The order is invalid: quantity must be greater than or equal to 1; sku must contain only letters, digits and dashes")
+			.containsEntry("detail", "The order is invalid: quantity must be greater than or equal to 1;"
+					+ " sku must contain only letters, digits and dashes")
 			.containsEntry("errors", List.of(Map.of("field", "quantity", "message", "must be greater than or equal to 1"),
 					Map.of("field", "sku", "message", "must contain only letters, digits and dashes")));
 	}

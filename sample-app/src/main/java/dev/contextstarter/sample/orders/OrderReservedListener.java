@@ -32,7 +32,8 @@ class OrderReservedListener {
 	}
 
 	@RabbitListener(id = "order-reservations", bindings = @QueueBinding(value = @Queue,
-			exchange = @Exchange(name = "${sample.orders.exchange:" + SampleProperties.DEFAULT_EXCHANGE + "}", type = ExchangeTypes.TOPIC),
+			exchange = @Exchange(name = "${sample.orders.exchange:" + SampleProperties.DEFAULT_EXCHANGE + "}",
+					type = ExchangeTypes.TOPIC),
 			key = OrderMessaging.RESERVED))
 	void reserved(OrderReserved reserved) {
 		Order order = this.store.reserve(reserved, RequestContextHolder.currentRequestId());
