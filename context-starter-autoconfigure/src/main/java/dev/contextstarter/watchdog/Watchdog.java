@@ -1,0 +1,662 @@
+package dev.contextstarter.watchdog;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestContextHolder;
+
+/**
+ * Finds non-blocking threads stuck in one task. Watched threads publish the start time of
+ * their current task in a {@link TaskSlot} (see {@link ReactorTaskTimer}); event loops get an
+ * {@link EventLoopProbe}. One daemon thread checks both every check interval, captures the stack
+ * of a thread stuck past its threshold while it is still stuck, and reports it once when found
+ * and once when it ends. A check that wakes up much later than planned means the whole JVM was
+ * paused; that pause is reported as such and subtracted from the stuck time of every task, so
+ * the task is not blamed for it.
+ */
+public final class Watchdog implements AutoCloseable {
+
+	/** Name of the watchdog's thread. */
+	public static final String THREAD_NAME = "context-watchdog";
+
+	private static final Logger logger = LoggerFactory.getLogger(Watchdog.class);
+
+	private static final int PAUSE_HISTORY = 64;
+
+	/** Below this share of a CPU, a runnable thread is starved by the machine, not stalling. */
+	private static final double STARVED_CPU_SHARE = 0.05;
+
+	private final WatchdogSettings settings;
+
+	private final LongSupplier nanoClock;
+
+	private final Clock wallClock;
+
+	private final CoarseClock coarseClock;
+
+	private final ThreadMXBean threadMx = ManagementFactory.getThreadMXBean();
+
+	private final List<TaskSlot> slots = new CopyOnWriteArrayList<>();
+
+	private final List<EventLoopProbe> probes = new CopyOnWriteArrayList<>();
+
+	private final List<WatchdogListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<Long, ActiveStall> inProgress = new ConcurrentHashMap<>();
+
+	private final ArrayDeque<StallReport> recent = new ArrayDeque<>();
+
+	private final AtomicLong ids = new AtomicLong();
+
+	private final AtomicLong stalls = new AtomicLong();
+
+	private final AtomicLong cpuBound = new AtomicLong();
+
+	private final AtomicLong blocked = new AtomicLong();
+
+	private final AtomicLong jvmPauses = new AtomicLong();
+
+	private final AtomicLong suppressedLogs = new AtomicLong();
+
+	private final AtomicLong starved = new AtomicLong();
+
+	private final Object lifecycleMonitor = new Object();
+
+	// Fields below are used by the checking thread only (or by a test calling check directly).
+
+	private final Map<String, Long> lastLogged = new HashMap<>();
+
+	private final long[] pauseStarts = new long[PAUSE_HISTORY];
+
+	private final long[] pauseEnds = new long[PAUSE_HISTORY];
+
+	private int pauseCount;
+
+	private long lastCheck;
+
+	private volatile long startedNanos;
+
+	private volatile boolean running;
+
+	private @Nullable Thread checker;
+
+	/**
+	 * Create a watchdog on the system clocks.
+	 * @param settings the settings
+	 */
+	public Watchdog(WatchdogSettings settings) {
+		this(settings, System::nanoTime, Clock.systemUTC());
+	}
+
+	Watchdog(WatchdogSettings settings, LongSupplier nanoClock, Clock wallClock) {
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.nanoClock = nanoClock;
+		this.wallClock = wallClock;
+		this.startedNanos = nanoClock.getAsLong();
+		this.coarseClock = new CoarseClock(this.startedNanos);
+	}
+
+	/**
+	 * The settings in use.
+	 * @return the settings
+	 */
+	public WatchdogSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Start the checking thread. The start-up grace period counts from here.
+	 */
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.startedNanos = this.nanoClock.getAsLong();
+			this.coarseClock.set(this.startedNanos);
+			this.lastCheck = 0;
+			Thread thread = new Thread(this::checkUntilStopped, THREAD_NAME);
+			thread.setDaemon(true);
+			this.checker = thread;
+			thread.start();
+		}
+	}
+
+	/**
+	 * Stop the checking thread and wait for it to end.
+	 */
+	public void stop() {
+		Thread thread;
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			thread = this.checker;
+			this.checker = null;
+		}
+		if (thread != null) {
+			LockSupport.unpark(thread);
+			try {
+				thread.join(Math.max(1000, 4 * this.settings.checkInterval().toMillis()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Whether the checking thread runs.
+	 * @return {@code true} between {@link #start()} and {@link #stop()}
+	 */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stop and forget every watched thread and probe.
+	 */
+	@Override
+	public void close() {
+		stop();
+		this.slots.clear();
+		this.probes.clear();
+		this.inProgress.clear();
+	}
+
+	/**
+	 * Add a listener for stalls, recoveries and event loop lag.
+	 * @param listener the listener
+	 */
+	public void addListener(WatchdogListener listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+	}
+
+	/**
+	 * Remove a listener.
+	 * @param listener the listener
+	 */
+	public void removeListener(WatchdogListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	/**
+	 * Probe a single-threaded executor, such as a Netty event loop, every check interval. A probe
+	 * waiting past the event loop threshold means the executor's thread is stuck.
+	 * @param loop the executor
+	 */
+	public void probe(Executor loop) {
+		for (EventLoopProbe probe : this.probes) {
+			if (probe.loop() == loop) {
+				return;
+			}
+		}
+		this.probes.add(new EventLoopProbe(loop));
+	}
+
+	/**
+	 * Stop probing an executor.
+	 * @param loop the executor
+	 */
+	public void stopProbing(Executor loop) {
+		this.probes.removeIf((probe) -> probe.loop() == loop);
+	}
+
+	/**
+	 * Totals since start.
+	 * @return the totals
+	 */
+	public WatchdogTotals totals() {
+		return new WatchdogTotals(this.stalls.get(), this.cpuBound.get(), this.blocked.get(), this.jvmPauses.get(),
+				this.inProgress.size(), this.suppressedLogs.get(), this.starved.get(), this.slots.size(), this.probes.size());
+	}
+
+	/**
+	 * Stalls going on now, with their duration so far.
+	 * @return the stalls, oldest first
+	 */
+	public List<StallReport> stallsInProgress() {
+		long now = this.nanoClock.getAsLong();
+		List<StallReport> reports = new ArrayList<>();
+		for (ActiveStall stall : this.inProgress.values()) {
+			reports.add(stall.report.stuckFor(Duration.ofNanos(now - stall.startNanos)));
+		}
+		reports.sort((a, b) -> Long.compare(a.id(), b.id()));
+		return reports;
+	}
+
+	/**
+	 * The most recent ended stalls and JVM pauses, newest first.
+	 * @return the stalls, at most {@link WatchdogSettings#recentStalls()}
+	 */
+	public List<StallReport> recentStalls() {
+		synchronized (this.recent) {
+			return new ArrayList<>(this.recent);
+		}
+	}
+
+	/**
+	 * The number of stalls going on now.
+	 * @return the count
+	 */
+	public int stalledNow() {
+		return this.inProgress.size();
+	}
+
+	CoarseClock coarseClock() {
+		return this.coarseClock;
+	}
+
+	TaskSlot watchThread(Thread thread) {
+		TaskSlot slot = new TaskSlot(thread);
+		this.slots.add(slot);
+		return slot;
+	}
+
+	private void checkUntilStopped() {
+		long interval = this.settings.checkInterval().toNanos();
+		while (this.running) {
+			LockSupport.parkNanos(this, interval);
+			if (!this.running) {
+				return;
+			}
+			try {
+				check(this.nanoClock.getAsLong());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Watchdog check failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * One check of every watched thread and probe.
+	 * @param now the current monotonic time
+	 */
+	void check(long now) {
+		this.coarseClock.set(now);
+		boolean inGrace = now - this.startedNanos < this.settings.startupGrace().toNanos();
+		if (this.lastCheck != 0) {
+			long interval = this.settings.checkInterval().toNanos();
+			long late = now - this.lastCheck - interval;
+			// Time this thread did not run is not counted against tasks: tasks take their start
+			// from the last check, so a late check would otherwise make fresh tasks look old.
+			if (late > interval / 4) {
+				recordPause(now - late, now);
+			}
+			if (late >= this.settings.jvmPauseThreshold().toNanos() && !inGrace) {
+				reportJvmPause(late, now);
+			}
+		}
+		this.lastCheck = now;
+		for (TaskSlot slot : this.slots) {
+			checkTask(slot, now, inGrace);
+		}
+		for (EventLoopProbe probe : this.probes) {
+			checkProbe(probe, now, inGrace);
+		}
+	}
+
+	private void checkTask(TaskSlot slot, long now, boolean inGrace) {
+		Thread thread = slot.thread();
+		if (thread == null) {
+			return;
+		}
+		long start = slot.start();
+		ActiveStall active = slot.activeStall;
+		if (active != null) {
+			if (start == active.startNanos) {
+				return;
+			}
+			long end = slot.endOf(active.startNanos);
+			finish(active, (end != 0) ? end : now);
+		}
+		if (start == 0) {
+			slot.observedStart = 0;
+			if (!thread.isAlive()) {
+				this.slots.remove(slot);
+			}
+			return;
+		}
+		observe(slot, thread, start, now);
+		long stuck = now - start - pausedBetween(start, now);
+		if (stuck > this.settings.threshold().toNanos() && !inGrace && !stalledAlready(thread)) {
+			begin(slot, thread, start, now);
+		}
+	}
+
+	private void checkProbe(EventLoopProbe probe, long now, boolean inGrace) {
+		ActiveStall active = probe.activeStall;
+		if (probe.pending()) {
+			Thread thread = probe.thread();
+			if (active != null || thread == null) {
+				return;
+			}
+			long queued = probe.queuedNanos();
+			observe(probe, thread, queued, now);
+			long stuck = now - queued - pausedBetween(queued, now);
+			if (stuck > this.settings.eventLoopThreshold().toNanos() && !inGrace && !stalledAlready(thread)) {
+				begin(probe, thread, queued, now);
+			}
+			return;
+		}
+		long ran = probe.ranNanos();
+		Thread thread = probe.thread();
+		if (ran != 0 && thread != null) {
+			notifyLag(thread.getName(), Math.max(0, ran - probe.queuedNanos()));
+		}
+		if (active != null) {
+			finish(active, (ran != 0) ? ran : now);
+		}
+		probe.observedStart = 0;
+		if (probe.rejected() || !probe.queue(now)) {
+			this.probes.remove(probe);
+		}
+	}
+
+	void notifyLag(String loopThreadName, long lagNanos) {
+		for (WatchdogListener listener : this.listeners) {
+			notify(() -> listener.onEventLoopLag(loopThreadName, lagNanos));
+		}
+	}
+
+	private void observe(WatchedThread watched, Thread thread, long start, long now) {
+		if (watched.observedStart != start) {
+			watched.observedStart = start;
+			watched.observedAt = now;
+			watched.observedCpuNanos = cpuNanos(thread);
+		}
+	}
+
+	private boolean stalledAlready(Thread thread) {
+		for (ActiveStall stall : this.inProgress.values()) {
+			if (stall.watched.thread() == thread) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void begin(WatchedThread watched, Thread thread, long start, long now) {
+		Thread.State state = thread.getState();
+		StackTraceElement[] stack = thread.getStackTrace();
+		RequestContext context = RequestContextHolder.currentOf(thread);
+		StallCause cause = causeOf(watched, thread, state, stack, now);
+		if (cause == null) {
+			// Runnable but hardly run, or an event loop idle in its selector: the machine did not
+			// give the thread CPU. Not the task's fault; looked at again at the next check.
+			if (watched.notBlamedStart != start) {
+				watched.notBlamedStart = start;
+				this.starved.incrementAndGet();
+			}
+			return;
+		}
+		Duration soFar = Duration.ofNanos(now - start);
+		Instant detectedAt = this.wallClock.instant();
+		Duration threshold = (watched.source() == StallSource.EVENT_LOOP) ? this.settings.eventLoopThreshold()
+				: this.settings.threshold();
+		StallReport report = new StallReport(this.ids.incrementAndGet(), watched.source(), thread.getName(),
+				thread.getId(), poolOf(thread.getName()), cause, state, detectedAt.minus(soFar), detectedAt, threshold,
+				soFar, null, context, trim(stack));
+		ActiveStall active = new ActiveStall(watched, start, report);
+		watched.activeStall = active;
+		this.inProgress.put(report.id(), active);
+		if (watched instanceof TaskSlot slot) {
+			slot.flag(start);
+		}
+		this.stalls.incrementAndGet();
+		((cause == StallCause.CPU_BOUND) ? this.cpuBound : this.blocked).incrementAndGet();
+		active.logged = mayLog(thread.getName(), now);
+		if (active.logged) {
+			logStall(report);
+		}
+		for (WatchdogListener listener : this.listeners) {
+			notify(() -> listener.onStall(report));
+		}
+	}
+
+	private void finish(ActiveStall active, long endNanos) {
+		active.watched.activeStall = null;
+		this.inProgress.remove(active.report.id());
+		StallReport report = active.report.endedAfter(Duration.ofNanos(Math.max(0, endNanos - active.startNanos)));
+		remember(report);
+		if (active.logged && logger.isInfoEnabled()) {
+			try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
+				logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}", report.threadName(),
+						report.pool(), millis(report.total()), describeRequest(report));
+			}
+		}
+		for (WatchdogListener listener : this.listeners) {
+			notify(() -> listener.onRecovery(report));
+		}
+	}
+
+	private void reportJvmPause(long pauseNanos, long now) {
+		this.jvmPauses.incrementAndGet();
+		Duration pause = Duration.ofNanos(pauseNanos);
+		Instant detectedAt = this.wallClock.instant();
+		StallReport report = new StallReport(this.ids.incrementAndGet(), StallSource.JVM, "jvm", -1, "jvm",
+				StallCause.JVM_PAUSE, null, detectedAt.minus(pause), detectedAt, this.settings.jvmPauseThreshold(),
+				pause, null, null, List.of());
+		StallReport ended = report.endedAfter(pause);
+		remember(ended);
+		if (mayLog("jvm", now)) {
+			logger.warn("JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
+					+ "starved of CPU); tasks running through it are not blamed for it", millis(pause));
+		}
+		for (WatchdogListener listener : this.listeners) {
+			notify(() -> listener.onStall(report));
+			notify(() -> listener.onRecovery(ended));
+		}
+	}
+
+	private void recordPause(long from, long to) {
+		int index = this.pauseCount++ % PAUSE_HISTORY;
+		this.pauseStarts[index] = from;
+		this.pauseEnds[index] = to;
+	}
+
+	/** How much of the span from {@code from} to {@code to} the JVM spent paused. */
+	private long pausedBetween(long from, long to) {
+		long paused = 0;
+		for (int i = 0; i < Math.min(this.pauseCount, PAUSE_HISTORY); i++) {
+			long overlap = Math.min(to, this.pauseEnds[i]) - Math.max(from, this.pauseStarts[i]);
+			if (overlap > 0) {
+				paused += overlap;
+			}
+		}
+		return paused;
+	}
+
+	/**
+	 * Why the thread is stuck, or {@code null} when it is not to blame: it is runnable but got
+	 * almost no CPU (the machine is overloaded), or it is an event loop waiting in its selector
+	 * (it is not running any task; its wake-up is late).
+	 */
+	private @Nullable StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state,
+			StackTraceElement[] stack, long now) {
+		if (state != Thread.State.RUNNABLE) {
+			return StallCause.BLOCKED;
+		}
+		StackTraceElement top = (stack.length > 0) ? stack[0] : null;
+		if (top != null && watched.source() == StallSource.EVENT_LOOP && isSelectorWait(top)) {
+			return null;
+		}
+		double share = cpuShare(watched, thread, now);
+		if (top == null || !top.isNativeMethod()) {
+			return (share >= 0 && share < STARVED_CPU_SHARE) ? null : StallCause.CPU_BOUND;
+		}
+		if (share < 0 || share >= STARVED_CPU_SHARE) {
+			return StallCause.CPU_BOUND;
+		}
+		// Native and hardly using CPU: blocking I/O, unless the native method never blocks.
+		return isIo(top) ? StallCause.BLOCKED : null;
+	}
+
+	/** The thread's share of one CPU since the task was first seen, or -1 when unknown. */
+	private double cpuShare(WatchedThread watched, Thread thread, long now) {
+		long cpu = cpuNanos(thread);
+		long elapsed = now - watched.observedAt;
+		if (cpu < 0 || watched.observedCpuNanos < 0 || elapsed <= 0) {
+			return -1;
+		}
+		return (double) (cpu - watched.observedCpuNanos) / elapsed;
+	}
+
+	private static boolean isSelectorWait(StackTraceElement frame) {
+		String type = frame.getClassName();
+		String method = frame.getMethodName();
+		return frame.isNativeMethod() && ((type.startsWith("io.netty.channel.") && method.contains("Wait"))
+				|| (type.startsWith("sun.nio.ch.") && (type.contains("EPoll") || type.contains("KQueue")
+						|| type.contains("Poll") || type.contains("Select"))));
+	}
+
+	/**
+	 * Whether a native method can block on I/O. Netty's native socket calls and non-blocking
+	 * NIO channel calls cannot: a thread found in one without using CPU was not given any.
+	 */
+	private static boolean isIo(StackTraceElement frame) {
+		String type = frame.getClassName();
+		if (type.startsWith("java.io.") || type.startsWith("java.net.") || type.startsWith("sun.net.")) {
+			return true;
+		}
+		return type.startsWith("sun.nio.")
+				&& (frame.getMethodName().startsWith("poll") || type.contains("FileDispatcher"));
+	}
+
+	private long cpuNanos(Thread thread) {
+		try {
+			return this.threadMx.isThreadCpuTimeSupported() ? this.threadMx.getThreadCpuTime(thread.getId()) : -1;
+		}
+		catch (UnsupportedOperationException ex) {
+			return -1;
+		}
+	}
+
+	private boolean mayLog(String threadName, long now) {
+		Long last = this.lastLogged.get(threadName);
+		if (last != null && now - last < this.settings.reportInterval().toNanos()) {
+			this.suppressedLogs.incrementAndGet();
+			return false;
+		}
+		this.lastLogged.put(threadName, now);
+		return true;
+	}
+
+	private void logStall(StallReport report) {
+		if (!logger.isWarnEnabled()) {
+			return;
+		}
+		StringBuilder stack = new StringBuilder();
+		for (StackTraceElement frame : report.stack()) {
+			stack.append(System.lineSeparator()).append("\tat ").append(frame);
+		}
+		// The stuck thread's request ID goes into this line's MDC as well as its text.
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
+			logger.warn("Thread '{}' (pool {}) stuck for {} ms so far (threshold {} ms){}; {} ({}); stack while stuck:{}",
+					report.threadName(), report.pool(), millis(report.durationSoFar()), millis(report.threshold()),
+					describeRequest(report), (report.cause() == StallCause.CPU_BOUND) ? "CPU-bound" : "blocked/waiting",
+					report.threadState(), stack);
+		}
+	}
+
+	private static String describeRequest(StallReport report) {
+		RequestContext context = report.requestContext();
+		if (context == null) {
+			return ", serving no request";
+		}
+		return ", serving request " + context.requestId() + (context.fields().isEmpty() ? "" : " " + context.fields());
+	}
+
+	private void remember(StallReport report) {
+		if (this.settings.recentStalls() == 0) {
+			return;
+		}
+		synchronized (this.recent) {
+			if (this.recent.size() == this.settings.recentStalls()) {
+				this.recent.removeLast();
+			}
+			this.recent.addFirst(report);
+		}
+	}
+
+	private List<StackTraceElement> trim(StackTraceElement[] stack) {
+		return Arrays.asList(Arrays.copyOf(stack, Math.min(stack.length, this.settings.stackDepth())));
+	}
+
+	private static void notify(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Watchdog listener failed", ex);
+		}
+	}
+
+	private static long millis(@Nullable Duration duration) {
+		return (duration != null) ? duration.toMillis() : 0;
+	}
+
+	/**
+	 * The pool a thread belongs to: its name without a trailing number.
+	 * @param threadName the thread name
+	 * @return the pool name
+	 */
+	static String poolOf(String threadName) {
+		int end = threadName.length();
+		while (end > 0 && Character.isDigit(threadName.charAt(end - 1))) {
+			end--;
+		}
+		if (end == threadName.length() || end == 0) {
+			return threadName;
+		}
+		char separator = threadName.charAt(end - 1);
+		return (separator == '-' || separator == '#' || separator == '_') ? threadName.substring(0, end - 1)
+				: threadName.substring(0, end);
+	}
+
+	/**
+	 * A stall in progress.
+	 */
+	static final class ActiveStall {
+
+		final WatchedThread watched;
+
+		final long startNanos;
+
+		final StallReport report;
+
+		boolean logged;
+
+		ActiveStall(WatchedThread watched, long startNanos, StallReport report) {
+			this.watched = watched;
+			this.startNanos = startNanos;
+			this.report = report;
+		}
+
+	}
+
+}

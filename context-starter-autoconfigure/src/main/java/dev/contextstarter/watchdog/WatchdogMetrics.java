@@ -1,0 +1,125 @@
+package dev.contextstarter.watchdog;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer meters of a {@link Watchdog}: {@code context.watchdog.stalls{pool,cause}},
+ * {@code context.watchdog.stall.duration{pool,cause}}, {@code context.watchdog.eventloop.lag{loop}}
+ * (a histogram per event loop) and {@code context.watchdog.stalled.threads} (stalls going on now).
+ */
+public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
+
+	/** Stalls counted by pool and cause. */
+	public static final String STALLS = "context.watchdog.stalls";
+
+	/** Total duration of ended stalls. */
+	public static final String STALL_DURATION = "context.watchdog.stall.duration";
+
+	/** How long event loop probes waited. */
+	public static final String EVENT_LOOP_LAG = "context.watchdog.eventloop.lag";
+
+	/** Threads stalled now. */
+	public static final String STALLED_THREADS = "context.watchdog.stalled.threads";
+
+	private final Watchdog watchdog;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+	private final Map<String, Timer[]> lagTimers = new ConcurrentHashMap<>();
+
+	/** Not a listener bean itself: the watchdog bean collects listener beans. */
+	private final WatchdogListener listener = new WatchdogListener() {
+
+		@Override
+		public void onStall(StallReport report) {
+			countStall(report);
+		}
+
+		@Override
+		public void onRecovery(StallReport report) {
+			recordDuration(report);
+		}
+
+		@Override
+		public void onEventLoopLag(String loopThreadName, long lagNanos) {
+			recordLag(loopThreadName, lagNanos);
+		}
+
+	};
+
+	/**
+	 * Create the meters' binder and listen to the watchdog.
+	 * @param watchdog the watchdog
+	 */
+	public WatchdogMetrics(Watchdog watchdog) {
+		this.watchdog = watchdog;
+		watchdog.addListener(this.listener);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder(STALLED_THREADS, this.watchdog, Watchdog::stalledNow)
+			.description("Threads stuck in one task past the watchdog threshold right now")
+			.register(registry);
+		this.registries.add(registry);
+	}
+
+	private void countStall(StallReport report) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder(STALLS)
+				.description("Stalls of non-blocking threads, and JVM pauses")
+				.tag("pool", report.pool())
+				.tag("cause", report.cause().tag())
+				.register(registry)
+				.increment();
+		}
+	}
+
+	private void recordDuration(StallReport report) {
+		Duration total = report.total();
+		if (total == null) {
+			return;
+		}
+		for (MeterRegistry registry : this.registries) {
+			Timer.builder(STALL_DURATION)
+				.description("Total duration of stalls of non-blocking threads, and JVM pauses")
+				.tag("pool", report.pool())
+				.tag("cause", report.cause().tag())
+				.register(registry)
+				.record(total);
+		}
+	}
+
+	private void recordLag(String loopThreadName, long lagNanos) {
+		for (Timer timer : this.lagTimers.computeIfAbsent(loopThreadName, this::lagTimers)) {
+			timer.record(lagNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private Timer[] lagTimers(String loopThreadName) {
+		return this.registries.stream()
+			.map((registry) -> Timer.builder(EVENT_LOOP_LAG)
+				.description("How long a probe task waited in an event loop's queue")
+				.tag("loop", loopThreadName)
+				.publishPercentileHistogram()
+				.register(registry))
+			.toArray(Timer[]::new);
+	}
+
+	@Override
+	public void close() {
+		this.watchdog.removeListener(this.listener);
+	}
+
+}

@@ -1,0 +1,124 @@
+package dev.contextstarter.watchdog.actuate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.watchdog.StallReport;
+import dev.contextstarter.watchdog.Watchdog;
+import dev.contextstarter.watchdog.WatchdogSettings;
+import dev.contextstarter.watchdog.WatchdogTotals;
+
+/**
+ * {@code watchdog} endpoint: the watchdog's settings, its totals, the stalls going on now and
+ * the most recent ended ones, each with its request context and trimmed stack.
+ */
+@Endpoint(id = "watchdog")
+public class WatchdogEndpoint {
+
+	private final Watchdog watchdog;
+
+	/**
+	 * Create the endpoint.
+	 * @param watchdog the watchdog to describe
+	 */
+	public WatchdogEndpoint(Watchdog watchdog) {
+		this.watchdog = watchdog;
+	}
+
+	/**
+	 * Describe the watchdog.
+	 * @return the description
+	 */
+	@ReadOperation
+	public WatchdogDescriptor watchdog() {
+		return new WatchdogDescriptor(this.watchdog.isRunning(), SettingsDescriptor.of(this.watchdog.settings()),
+				this.watchdog.totals(), describe(this.watchdog.stallsInProgress()),
+				describe(this.watchdog.recentStalls()));
+	}
+
+	private static List<StallDescriptor> describe(List<StallReport> reports) {
+		return reports.stream().map(StallDescriptor::of).toList();
+	}
+
+	/**
+	 * The endpoint's response.
+	 *
+	 * @param running whether the watchdog thread runs
+	 * @param settings the settings in force
+	 * @param totals counts since start
+	 * @param inProgress stalls going on now
+	 * @param recent the most recent ended stalls, newest first
+	 */
+	public record WatchdogDescriptor(boolean running, SettingsDescriptor settings, WatchdogTotals totals,
+			List<StallDescriptor> inProgress, List<StallDescriptor> recent) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The settings, durations in milliseconds.
+	 *
+	 * @param thresholdMillis the scheduler task threshold
+	 * @param eventLoopThresholdMillis the event loop threshold
+	 * @param checkIntervalMillis the check interval
+	 * @param startupGraceMillis the start-up grace period
+	 * @param reportIntervalMillis the per-thread log rate limit
+	 * @param jvmPauseThresholdMillis the JVM pause threshold
+	 * @param recentStalls the ring buffer capacity
+	 * @param stackDepth frames kept per report
+	 */
+	public record SettingsDescriptor(long thresholdMillis, long eventLoopThresholdMillis, long checkIntervalMillis,
+			long startupGraceMillis, long reportIntervalMillis, long jvmPauseThresholdMillis, int recentStalls,
+			int stackDepth) {
+
+		static SettingsDescriptor of(WatchdogSettings settings) {
+			return new SettingsDescriptor(settings.threshold().toMillis(), settings.eventLoopThreshold().toMillis(),
+					settings.checkInterval().toMillis(), settings.startupGrace().toMillis(),
+					settings.reportInterval().toMillis(), settings.jvmPauseThreshold().toMillis(),
+					settings.recentStalls(), settings.stackDepth());
+		}
+
+	}
+
+	/**
+	 * One stall.
+	 *
+	 * @param id the stall's number
+	 * @param source {@code SCHEDULER_TASK}, {@code EVENT_LOOP} or {@code JVM}
+	 * @param thread the thread name
+	 * @param pool the pool name
+	 * @param cause {@code cpu-bound}, {@code blocked} or {@code jvm-pause}
+	 * @param threadState the thread state when detected
+	 * @param startedAt when the stuck task started
+	 * @param detectedAt when the watchdog saw it
+	 * @param thresholdMillis the threshold crossed
+	 * @param durationMillis the duration so far, or the total once ended
+	 * @param ended whether it is over
+	 * @param requestId the request ID the thread was serving
+	 * @param fields the request's other fields
+	 * @param stack the stack captured while stuck, trimmed
+	 */
+	public record StallDescriptor(long id, String source, String thread, String pool, String cause,
+			@Nullable String threadState, Instant startedAt, Instant detectedAt, long thresholdMillis,
+			long durationMillis, boolean ended, @Nullable String requestId, Map<String, String> fields,
+			List<String> stack) {
+
+		static StallDescriptor of(StallReport report) {
+			RequestContext context = report.requestContext();
+			return new StallDescriptor(report.id(), report.source().name(), report.threadName(), report.pool(),
+					report.cause().tag(), (report.threadState() != null) ? report.threadState().name() : null,
+					report.startedAt(), report.detectedAt(), report.threshold().toMillis(),
+					(report.total() != null) ? report.total().toMillis() : report.durationSoFar().toMillis(),
+					report.ended(), report.requestId(), (context != null) ? context.fields() : Map.of(),
+					report.stack().stream().map(StackTraceElement::toString).toList());
+		}
+
+	}
+
+}

@@ -1,0 +1,143 @@
+package dev.contextstarter.watchdog.autoconfigure;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.HttpResources;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.util.ClassUtils;
+
+import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
+import dev.contextstarter.watchdog.ReactorTaskTimer;
+import dev.contextstarter.watchdog.Watchdog;
+import dev.contextstarter.watchdog.WatchdogListener;
+import dev.contextstarter.watchdog.WatchdogMetrics;
+import dev.contextstarter.watchdog.actuate.WatchdogEndpoint;
+
+/**
+ * Auto-configuration of the scheduler watchdog: one daemon thread that reports Reactor
+ * scheduler tasks and Reactor Netty event loops stuck past {@code context.watchdog.threshold}.
+ * The Reactor part backs off without reactor-core, the event loop part without reactor-netty,
+ * the metrics without a {@link MeterRegistry} bean.
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnContextFeature("watchdog")
+@EnableConfigurationProperties(WatchdogProperties.class)
+public final class WatchdogAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Watchdog contextWatchdog(WatchdogProperties properties, ObjectProvider<WatchdogListener> listeners) {
+		Watchdog watchdog = new Watchdog(properties.toSettings());
+		listeners.orderedStream().forEach(watchdog::addListener);
+		return watchdog;
+	}
+
+	@Bean
+	WatchdogLifecycle contextWatchdogLifecycle(Watchdog watchdog) {
+		return new WatchdogLifecycle(watchdog::start, watchdog::stop, WatchdogLifecycle.WATCHDOG_PHASE);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "reactor.core.scheduler.Schedulers")
+	@ConditionalOnProperty(name = "context.watchdog.reactor-tasks", matchIfMissing = true)
+	static final class ReactorTasksConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ReactorTaskTimer contextWatchdogReactorTaskTimer(Watchdog watchdog) {
+			return new ReactorTaskTimer(watchdog);
+		}
+
+		@Bean
+		WatchdogLifecycle contextWatchdogReactorLifecycle(ReactorTaskTimer timer) {
+			return new WatchdogLifecycle(timer::install, timer::uninstall, WatchdogLifecycle.REACTOR_PHASE);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "reactor.netty.http.HttpResources")
+	@ConditionalOnProperty(name = "context.watchdog.event-loops", matchIfMissing = true)
+	static final class EventLoopsConfiguration {
+
+		private static final boolean RESOURCE_FACTORY_PRESENT = ClassUtils.isPresent(
+				"org.springframework.http.client.ReactorResourceFactory", EventLoopsConfiguration.class.getClassLoader());
+
+		@Bean
+		WatchdogLifecycle contextWatchdogEventLoopLifecycle(Watchdog watchdog, ListableBeanFactory beanFactory) {
+			EventLoopWatch watch = new EventLoopWatch(watchdog, () -> loopResources(beanFactory));
+			return new WatchdogLifecycle(watch::start, watch::stop, WatchdogLifecycle.EVENT_LOOP_PHASE);
+		}
+
+		/**
+		 * The loops of the application's {@code ReactorResourceFactory} beans (Boot's uses the
+		 * global resources by default), or the global ones when there is none.
+		 */
+		private static List<LoopResources> loopResources(ListableBeanFactory beanFactory) {
+			if (RESOURCE_FACTORY_PRESENT) {
+				List<LoopResources> resources = ResourceFactories.loopResources(beanFactory);
+				if (!resources.isEmpty()) {
+					return resources;
+				}
+			}
+			return List.of(HttpResources.get());
+		}
+
+		/** Kept apart so that spring-web stays optional. */
+		private static final class ResourceFactories {
+
+			static List<LoopResources> loopResources(ListableBeanFactory beanFactory) {
+				return beanFactory.getBeanProvider(ReactorResourceFactory.class)
+					.orderedStream()
+					.map(ReactorResourceFactory::getLoopResources)
+					.distinct()
+					.toList();
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+	static final class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WatchdogMetrics contextWatchdogMetrics(Watchdog watchdog) {
+			return new WatchdogMetrics(watchdog);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
+	static final class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		WatchdogEndpoint watchdogEndpoint(Watchdog watchdog) {
+			return new WatchdogEndpoint(watchdog);
+		}
+
+	}
+
+}
