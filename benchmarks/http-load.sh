@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# HTTP load test of one WebFlux application in three configurations, on loopback:
+#   baseline  context-starter on the classpath, context.enabled=false; no tracing
+#   starter   context-starter with every feature on (its defaults); no tracing
+#   tracing   no context-starter; Micrometer Tracing + Brave, spring.reactor.context-propagation=auto,
+#             the request ID as a remote baggage field correlated to the MDC
+# The configurations alternate over several rounds; each run starts a fresh JVM pinned to one core,
+# warms it up with wrk, then measures with wrk pinned to the other core. Medians are reported; the
+# last two lines printed are "ratio starter/baseline <x>" and "ratio starter/tracing <x>" (throughput).
+# The app's CPU time per request is reported too: on a shared machine it is steadier than req/s.
+# Results: benchmarks/results/http-load.md, http-load-throughput.png, http-load-latency.png.
+#
+# Usage: benchmarks/http-load.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N]
+#                                [--connections N] [--skip-build]
+# Environment: JAVA_OPTS (app JVM options), TRACING_SAMPLING (management.tracing.sampling.probability
+# for the tracing run; Boot's default when unset), APP_CPU / LOAD_CPU (cores, default 0 and 1).
+set -euo pipefail
+
+duration=30
+warmup=10
+rounds=3
+connections=32
+wrk_threads=1
+build=true
+port=18080
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+		--duration) duration="$2"; shift 2 ;;
+		--warmup) warmup="$2"; shift 2 ;;
+		--rounds) rounds="$2"; shift 2 ;;
+		--connections) connections="$2"; shift 2 ;;
+		--port) port="$2"; shift 2 ;;
+		--skip-build) build=false; shift ;;
+		-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+		*) echo "Unknown option: $1" >&2; exit 2 ;;
+	esac
+done
+if (( rounds < 3 )); then
+	echo "--rounds must be at least 3" >&2
+	exit 2
+fi
+app_cpu="${APP_CPU:-0}"
+load_cpu="${LOAD_CPU:-1}"
+java_opts="${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC}"
+request_id="load-test-0123456789abcdef"
+
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk > /dev/null; then
+	echo "Installing wrk..." >&2
+	if [[ $(id -u) -eq 0 ]]; then
+		apt-get install -y -qq wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
+	else
+		sudo apt-get install -y -qq wrk > /dev/null
+	fi
+fi
+for tool in taskset curl; do
+	command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 1; }
+done
+
+if $build; then
+	./mvnw -B -q -pl benchmarks -am package -DskipTests
+fi
+
+work=$(mktemp -d -t http-load.XXXXXX)
+raw="$work/raw"
+mkdir -p "$raw"
+app_pid=""
+stop_app() {
+	if [[ -n "$app_pid" ]] && kill -0 "$app_pid" 2> /dev/null; then
+		kill "$app_pid"
+		wait "$app_pid" 2> /dev/null || true
+	fi
+	app_pid=""
+}
+trap 'stop_app' EXIT
+
+# One classpath per configuration: tracing jars only in the tracing run, the starter not in it.
+full_classpath="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+classpath_for() {
+	local drop
+	case "$1" in
+		tracing) drop='/context-starter[^/]*\.jar$' ;;
+		*) drop='/(brave[^/]*|micrometer-tracing[^/]*|spring-boot-micrometer-tracing[^/]*|spring-boot-micrometer-observation[^/]*)\.jar$' ;;
+	esac
+	tr ':' '\n' <<< "$full_classpath" | grep -Ev "$drop" | paste -sd: -
+}
+
+start_app() {
+	local configuration="$1" log_file="$2"
+	# Another process answering on the port would be measured instead of ours.
+	if (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
+		echo "Port $port is already in use; pass --port" >&2
+		exit 1
+	fi
+	local extra=()
+	if [[ "$configuration" == tracing && -n "${TRACING_SAMPLING:-}" ]]; then
+		extra+=("--management.tracing.sampling.probability=$TRACING_SAMPLING")
+	fi
+	# shellcheck disable=SC2086
+	taskset -c "$app_cpu" java $java_opts -cp "$(classpath_for "$configuration")" \
+		dev.contextstarter.benchmarks.app.LoadTestApplication \
+		--spring.profiles.active="$configuration" --server.port="$port" \
+		--logging.file.name="$log_file" "${extra[@]}" \
+		> "$work/$configuration-stdout.txt" 2>&1 &
+	app_pid=$!
+	for _ in $(seq 1 120); do
+		if curl -sf -o /dev/null "http://127.0.0.1:$port/hello"; then
+			return 0
+		fi
+		if ! kill -0 "$app_pid" 2> /dev/null; then
+			break
+		fi
+		sleep 0.5
+	done
+	echo "The $configuration application did not start; its output:" >&2
+	tail -50 "$work/$configuration-stdout.txt" "$log_file" >&2 || true
+	exit 1
+}
+
+load() {
+	local seconds="$1"
+	taskset -c "$load_cpu" wrk --latency -t "$wrk_threads" -c "$connections" -d "${seconds}s" \
+		-H "X-Request-ID: $request_id" -H "requestId: $request_id" "http://127.0.0.1:$port/hello"
+}
+
+# User + system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# Each configuration must do what it claims: the starter and tracing runs log the request ID.
+check_log() {
+	local configuration="$1" log_file="$2" line
+	# The last line: it came from wrk, which sends the ID (the readiness probe does not).
+	line=$(grep 'Said hello' "$log_file" | tail -1 || true)
+	if [[ -z "$line" ]]; then
+		echo "$configuration: no log line from the endpoint in $log_file" >&2
+		exit 1
+	fi
+	if [[ "$configuration" == baseline ]]; then
+		[[ "$line" != *"$request_id"* ]] || { echo "baseline logged the request ID: $line" >&2; exit 1; }
+	else
+		[[ "$line" == *"[$request_id]"* ]] || { echo "$configuration did not log the request ID: $line" >&2; exit 1; }
+	fi
+}
+
+configurations=(baseline starter tracing)
+echo "http-load: ${rounds} rounds x ${configurations[*]}; warm-up ${warmup}s, measured ${duration}s;" \
+	"wrk -t${wrk_threads} -c${connections} on CPU ${load_cpu}, app on CPU ${app_cpu}; work dir $work" >&2
+for round in $(seq 1 "$rounds"); do
+	# Rotate the order each round so no configuration always runs first or last.
+	for index in 0 1 2; do
+		configuration="${configurations[$(( (index + round - 1) % 3 ))]}"
+		log_file="$work/$configuration-$round.log"
+		start_app "$configuration" "$log_file"
+		load "$warmup" > "$work/$configuration-$round-warmup.txt"
+		cpu_before=$(cpu_ticks "$app_pid")
+		load "$duration" > "$raw/$configuration-$round.txt"
+		cpu_after=$(cpu_ticks "$app_pid")
+		# CPU per request holds up better than req/s when other processes share the app's core.
+		awk -v ticks=$(( cpu_after - cpu_before )) -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "App CPU seconds: %.3f\n", ticks / hz }' >> "$raw/$configuration-$round.txt"
+		stop_app
+		check_log "$configuration" "$log_file"
+		echo "round $round $configuration: $(grep 'Requests/sec' "$raw/$configuration-$round.txt")" >&2
+		rm -f "$log_file"
+	done
+done
+
+description="$(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')); \
+${rounds} rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t${wrk_threads} -c${connections} (CPU ${load_cpu}), \
+app JVM \`${java_opts}\` (CPU ${app_cpu}); GET /hello with X-Request-ID and requestId headers."
+java -Djava.awt.headless=true -cp "$full_classpath" dev.contextstarter.benchmarks.report.HttpLoadReport \
+	"$raw" benchmarks/results "$description"

@@ -1,0 +1,18 @@
+package dev.contextstarter.clock;
+
+/**
+ * Which way the wall clock was stepped.
+ */
+public enum JumpDirection {
+
+	/** The wall clock moved ahead of the monotonic clock. */
+	FORWARD,
+
+	/** The wall clock moved back relative to the monotonic clock. */
+	BACKWARD;
+
+	String tagValue() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.contextstarter.clock;
+
+/**
+ * Told about the runs and misfires of a {@link ClockJumpAwareTaskScheduler}'s tasks (metrics
+ * use it). Called on the scheduler's thread: keep it cheap.
+ */
+public interface ScheduledRunListener {
+
+	/**
+	 * A task is about to run.
+	 * @param run the run
+	 */
+	default void onRun(ScheduledRun run) {
+	}
+
+	/**
+	 * A wall-clock task woke up beyond its grace period and the misfire policy was applied.
+	 * @param task the task's name
+	 * @param policy the policy applied
+	 * @param missed how many occurrences were due
+	 */
+	default void onMisfire(String task, MisfirePolicy policy, long missed) {
+	}
+
+}

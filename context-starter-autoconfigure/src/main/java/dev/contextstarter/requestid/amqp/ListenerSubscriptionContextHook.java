@@ -1,0 +1,87 @@
+package dev.contextstarter.requestid.amqp;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+
+/**
+ * Writes the message's request context into the Reactor {@code Context} of every subscription
+ * a listener invocation starts, in particular Spring AMQP's subscription to a {@code Mono} a
+ * listener returns (or one it turns into a {@code CompletableFuture}). Spring AMQP subscribes
+ * with an empty context (spring-amqp#2560), so work that resumes on a thread no scheduler
+ * handed over, such as a WebClient response on a Netty event loop, would otherwise run
+ * without the context.
+ * <p>
+ * Only the operators see it: below the context write, Reactor's automatic propagation restores
+ * the final subscriber's own (empty) context, so Spring AMQP's own callbacks (its "completed
+ * with an exception" log line) run without it. Replies still carry the ID, from
+ * {@link RequestContextReplyPostProcessor}.
+ * <p>
+ * A global Reactor hook, installed while at least one application context uses it; outside a
+ * listener invocation it costs one thread-local read per subscription.
+ */
+public final class ListenerSubscriptionContextHook {
+
+	static final String HOOK_KEY = "dev.contextstarter.amqp-listener-context";
+
+	private static final Object lock = new Object();
+
+	private static int installations;
+
+	private boolean installed;
+
+	/**
+	 * Install the hook (reference counted across application contexts).
+	 */
+	public void install() {
+		synchronized (lock) {
+			if (this.installed) {
+				return;
+			}
+			this.installed = true;
+			if (installations++ == 0) {
+				Hooks.onLastOperator(HOOK_KEY, ListenerSubscriptionContextHook::withListenerContext);
+			}
+		}
+	}
+
+	/**
+	 * Remove the hook once no application context uses it.
+	 */
+	public void uninstall() {
+		synchronized (lock) {
+			if (!this.installed) {
+				return;
+			}
+			this.installed = false;
+			if (--installations == 0) {
+				Hooks.resetOnLastOperator(HOOK_KEY);
+			}
+		}
+	}
+
+	static Publisher<Object> withListenerContext(Publisher<Object> publisher) {
+		RequestContext context = ListenerInvocationContext.current();
+		if (context == null) {
+			return publisher;
+		}
+		if (publisher instanceof Mono<Object> mono) {
+			return mono.contextWrite((existing) -> put(existing, context));
+		}
+		if (publisher instanceof Flux<Object> flux) {
+			return flux.contextWrite((existing) -> put(existing, context));
+		}
+		return publisher;
+	}
+
+	private static Context put(Context existing, RequestContext context) {
+		// A context the listener wrote itself wins.
+		return existing.hasKey(RequestContextAccessor.KEY) ? existing : existing.put(RequestContextAccessor.KEY, context);
+	}
+
+}

@@ -1,0 +1,313 @@
+package dev.contextstarter.clock.autoconfigure;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import dev.contextstarter.clock.BackwardPolicy;
+import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
+import dev.contextstarter.clock.ClockJumpDetector;
+import dev.contextstarter.clock.ClockJumpEvent;
+import dev.contextstarter.clock.ClockMetrics;
+import dev.contextstarter.clock.JumpDirection;
+import dev.contextstarter.clock.MisfirePolicy;
+import dev.contextstarter.clock.RunReason;
+import dev.contextstarter.clock.ScheduledRun;
+import dev.contextstarter.clock.TimeSource;
+import dev.contextstarter.clock.WallTaskPolicy;
+import dev.contextstarter.clock.actuate.ClockEndpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ClockAutoConfiguration}, {@link ClockMetricsAutoConfiguration} and
+ * {@link ClockEndpointAutoConfiguration}.
+ */
+class ClockAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(ClockAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
+					ClockMetricsAutoConfiguration.class, ClockEndpointAutoConfiguration.class,
+					EndpointAutoConfiguration.class));
+
+	@Test
+	void defaultsGiveSystemTimeSourceAndARunningDetectorButNoSchedulerWithoutEnableScheduling() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(TimeSource.class).hasSingleBean(ClockJumpDetector.class);
+			assertThat(context.getBean(TimeSource.class)).isSameAs(TimeSource.system());
+			assertThat(context.getBean(ClockJumpDetector.class).isRunning()).isTrue();
+			assertThat(context).doesNotHaveBean(TaskScheduler.class);
+			ClockProperties properties = context.getBean(ClockProperties.class);
+			assertThat(properties.getCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getJumpThreshold()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(properties.getStallThreshold()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(properties.getScheduler().defaultPolicy()).isEqualTo(WallTaskPolicy.DEFAULT);
+		});
+	}
+
+	@Test
+	void detectorStopsWhenTheContextCloses() {
+		AtomicReference<ClockJumpDetector> detector = new AtomicReference<>();
+		this.runner.run((context) -> detector.set(context.getBean(ClockJumpDetector.class)));
+		assertThat(detector.get().isRunning()).isFalse();
+	}
+
+	@Test
+	void withSchedulingTheTaskSchedulerIsClockJumpAwareAndBootsSchedulingPropertiesApply() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withPropertyValues("spring.task.scheduling.thread-name-prefix=clock-test-")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(TaskScheduler.class);
+				assertThat(context.getBean("taskScheduler")).isInstanceOf(ClockJumpAwareTaskScheduler.class);
+				TaskScheduler scheduler = context.getBean(TaskScheduler.class);
+				AtomicReference<String> thread = new AtomicReference<>();
+				CountDownLatch ran = new CountDownLatch(1);
+				scheduler.schedule(() -> {
+					thread.set(Thread.currentThread().getName());
+					ran.countDown();
+				}, Instant.now());
+				assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+				assertThat(thread.get()).startsWith("clock-test-");
+			});
+	}
+
+	@Test
+	void scheduledCronMethodsRunOnTheClockJumpAwareScheduler() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class, CronJob.class).run((context) -> {
+			CronJob job = context.getBean(CronJob.class);
+			assertThat(job.ran.await(10, TimeUnit.SECONDS)).isTrue();
+			ScheduledRun run = job.run.get();
+			assertThat(run.reason()).isIn(RunReason.ON_TIME, RunReason.LATE);
+			assertThat(run.task()).endsWith("CronJob.everySecond");
+			ClockJumpAwareTaskScheduler scheduler = context.getBean(ClockJumpAwareTaskScheduler.class);
+			assertThat(scheduler.wallTasks()).singleElement()
+				.satisfies((task) -> assertThat(task.trigger()).isEqualTo("* * * * * *"));
+		});
+	}
+
+	@Test
+	void schedulerIsTornDownWhenTheContextCloses() {
+		AtomicReference<ClockJumpAwareTaskScheduler> scheduler = new AtomicReference<>();
+		this.runner.withUserConfiguration(SchedulingConfiguration.class, CronJob.class).run((context) -> {
+			scheduler.set(context.getBean(ClockJumpAwareTaskScheduler.class));
+			assertThat(scheduler.get().wallTasks()).hasSize(1);
+		});
+		assertThat(scheduler.get().wallTasks()).isEmpty();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> scheduler.get().schedule(() -> {
+			}, Instant.now()));
+	}
+
+	@Test
+	void schedulerPoliciesAreBoundPerTask() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withPropertyValues("context.clock.scheduler.grace=10s", "context.clock.scheduler.misfire-policy=skip",
+					"context.clock.scheduler.tasks[com.example.Jobs.daily].backward-policy=rerun",
+					"context.clock.scheduler.tasks[com.example.Jobs.daily].misfire-policy=fire-once")
+			.run((context) -> {
+				ClockProperties.Scheduler scheduler = context.getBean(ClockProperties.class).getScheduler();
+				assertThat(scheduler.defaultPolicy()).isEqualTo(
+						new WallTaskPolicy(Duration.ofSeconds(10), MisfirePolicy.SKIP, BackwardPolicy.AUTO));
+				assertThat(scheduler.policyOf("com.example.Jobs.daily")).isEqualTo(
+						new WallTaskPolicy(Duration.ofSeconds(10), MisfirePolicy.FIRE_ONCE, BackwardPolicy.RERUN));
+			});
+	}
+
+	@Test
+	void clockPropertyOffRemovesEverything() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withPropertyValues("context.clock.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ClockJumpDetector.class).doesNotHaveBean(TimeSource.class);
+				assertThat(context.getBean("taskScheduler")).isInstanceOf(ThreadPoolTaskScheduler.class);
+			});
+	}
+
+	@Test
+	void starterPropertyOffRemovesEverything() {
+		this.runner.withPropertyValues("context.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ClockJumpDetector.class)
+				.doesNotHaveBean(ClockMetrics.class)
+				.doesNotHaveBean(ClockEndpoint.class));
+	}
+
+	@Test
+	void schedulerPropertyOffLeavesBootsSchedulerButKeepsDetection() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withPropertyValues("context.clock.scheduler.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClockJumpDetector.class);
+				assertThat(context.getBean("taskScheduler")).isInstanceOf(ThreadPoolTaskScheduler.class);
+			});
+	}
+
+	@Test
+	void userBeansWin() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class, UserBeans.class).run((context) -> {
+			assertThat(context.getBean(TimeSource.class)).isSameAs(UserBeans.TIME);
+			assertThat(context).hasSingleBean(TaskScheduler.class);
+			assertThat(context.getBean(TaskScheduler.class)).isInstanceOf(ConcurrentTaskScheduler.class);
+			assertThat(context).doesNotHaveBean(ClockJumpAwareTaskScheduler.class);
+		});
+	}
+
+	@Test
+	void schedulerBacksOffWithoutThreadPoolTaskScheduler() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(ThreadPoolTaskScheduler.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClockJumpDetector.class);
+				assertThat(context).doesNotHaveBean(ClockJumpAwareTaskScheduler.class);
+			});
+	}
+
+	@Test
+	void metricsNeedAMeterRegistryBean() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ClockMetrics.class));
+	}
+
+	@Test
+	void metricsBackOffWithoutMicrometer() {
+		this.runner.withBean(SimpleMeterRegistry.class)
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ClockMetrics.class));
+	}
+
+	@Test
+	void metricsCountJumpsAndGaugeSkew() {
+		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
+			assertThat(context).hasSingleBean(ClockMetrics.class);
+			context.publishEvent(new ClockJumpEvent(this, JumpDirection.FORWARD, Duration.ofHours(1),
+					Instant.EPOCH, Instant.EPOCH.plusSeconds(3601)));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("context.clock.jumps").tag("direction", "forward").counter().count()).isOne();
+			assertThat(registry.get("context.clock.jumps").tag("direction", "backward").counter().count()).isZero();
+			assertThat(registry.get("context.clock.skew").gauge()).isNotNull();
+			assertThat(registry.get("context.clock.stalls").counter().count()).isZero();
+			assertThat(registry.get("context.scheduler.misfires").tag("policy", "fire-once").counter()).isNotNull();
+		});
+	}
+
+	@Test
+	void endpointIsAvailableWhenExposed() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class, CronJob.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=clock")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClockEndpoint.class);
+				ClockEndpoint.ClockDescriptor clock = context.getBean(ClockEndpoint.class).clock();
+				assertThat(clock.checkIntervalSeconds()).isEqualTo(1.0);
+				assertThat(clock.recentJumps()).isEmpty();
+				assertThat(clock.wallTasks()).singleElement().satisfies((task) -> {
+					assertThat(task.task()).endsWith("CronJob.everySecond");
+					assertThat(task.nextNominalTime()).isNotNull();
+					assertThat(task.misfirePolicy()).isEqualTo("FIRE_ONCE");
+				});
+			});
+	}
+
+	@Test
+	void endpointIsNotCreatedWhenNotExposed() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ClockEndpoint.class));
+	}
+
+	@Test
+	void endpointBacksOffWithoutActuator() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=clock")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ClockEndpoint.class));
+	}
+
+	@Test
+	void nonPositiveCheckIntervalFailsNamingTheProperty() {
+		this.runner.withPropertyValues("context.clock.check-interval=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("context.clock.check-interval");
+		});
+	}
+
+	@Test
+	void negativeGraceFailsNamingTheProperty() {
+		this.runner.withPropertyValues("context.clock.scheduler.grace=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("context.clock.scheduler.grace");
+		});
+	}
+
+	@Test
+	void unknownMisfirePolicyFailsNamingTheProperty() {
+		this.runner.withPropertyValues("context.clock.scheduler.misfire-policy=later").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("context.clock.scheduler.misfire-policy");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class SchedulingConfiguration {
+
+	}
+
+	static class CronJob {
+
+		final CountDownLatch ran = new CountDownLatch(1);
+
+		final AtomicReference<ScheduledRun> run = new AtomicReference<>();
+
+		@Scheduled(cron = "* * * * * *")
+		void everySecond() {
+			this.run.compareAndSet(null, ScheduledRun.current());
+			this.ran.countDown();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final TimeSource TIME = new TimeSource() {
+			@Override
+			public Instant wallTime() {
+				return Instant.now();
+			}
+
+			@Override
+			public long monotonicNanos() {
+				return System.nanoTime();
+			}
+		};
+
+		@Bean
+		TimeSource userTimeSource() {
+			return TIME;
+		}
+
+		@Bean
+		TaskScheduler userScheduler() {
+			return new ConcurrentTaskScheduler();
+		}
+
+	}
+
+}
