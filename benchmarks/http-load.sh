@@ -4,6 +4,8 @@
 #   starter   context-starter with every feature on (its defaults); no tracing
 #   tracing   no context-starter; Micrometer Tracing + Brave, spring.reactor.context-propagation=auto,
 #             the request ID as a remote baggage field correlated to the MDC
+#   no-watchdog  (with --with-no-watchdog) the starter with context.watchdog.enabled=false, for the
+#             watchdog's own cost: "ratio starter/no-watchdog" is printed before the last two lines
 # The configurations alternate over several rounds; each run starts a fresh JVM pinned to one core,
 # warms it up with wrk, then measures with wrk pinned to the other core. Medians are reported; the
 # last two lines printed are "ratio starter/baseline <x>" and "ratio starter/tracing <x>" (throughput).
@@ -11,7 +13,7 @@
 # Results: benchmarks/results/http-load.md, http-load-throughput.png, http-load-latency.png.
 #
 # Usage: benchmarks/http-load.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N]
-#                                [--connections N] [--skip-build]
+#                                [--connections N] [--skip-build] [--with-no-watchdog]
 # Environment: JAVA_OPTS (app JVM options), TRACING_SAMPLING (management.tracing.sampling.probability
 # for the tracing run; Boot's default when unset), APP_CPU / LOAD_CPU (cores, default 0 and 1).
 set -euo pipefail
@@ -23,6 +25,7 @@ connections=32
 wrk_threads=1
 build=true
 port=18080
+configurations=(baseline starter tracing)
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 		--duration) duration="$2"; shift 2 ;;
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
 		--connections) connections="$2"; shift 2 ;;
 		--port) port="$2"; shift 2 ;;
 		--skip-build) build=false; shift ;;
+		--with-no-watchdog) configurations+=(no-watchdog); shift ;;
 		-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 		*) echo "Unknown option: $1" >&2; exit 2 ;;
 	esac
@@ -145,13 +149,12 @@ check_log() {
 	fi
 }
 
-configurations=(baseline starter tracing)
 echo "http-load: ${rounds} rounds x ${configurations[*]}; warm-up ${warmup}s, measured ${duration}s;" \
 	"wrk -t${wrk_threads} -c${connections} on CPU ${load_cpu}, app on CPU ${app_cpu}; work dir $work" >&2
 for round in $(seq 1 "$rounds"); do
 	# Rotate the order each round so no configuration always runs first or last.
-	for index in 0 1 2; do
-		configuration="${configurations[$(( (index + round - 1) % 3 ))]}"
+	for index in "${!configurations[@]}"; do
+		configuration="${configurations[$(( (index + round - 1) % ${#configurations[@]} ))]}"
 		log_file="$work/$configuration-$round.log"
 		start_app "$configuration" "$log_file"
 		load "$warmup" > "$work/$configuration-$round-warmup.txt"

@@ -33,9 +33,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
 public final class HttpLoadReport {
 
 	/** The configurations, in the order they are shown. */
-	static final List<String> CONFIGURATIONS = List.of("baseline", "starter", "tracing");
+	static final List<String> CONFIGURATIONS = List.of("baseline", "starter", "no-watchdog", "tracing");
 
-	private static final Pattern RUN_FILE = Pattern.compile("(baseline|starter|tracing)-(\\d+)\\.txt");
+	private static final Pattern RUN_FILE = Pattern.compile("(baseline|starter|no-watchdog|tracing)-(\\d+)\\.txt");
 
 	private HttpLoadReport() {
 	}
@@ -63,6 +63,9 @@ public final class HttpLoadReport {
 		System.out.println();
 		System.out.println("cpu per request starter/baseline " + cpuRatio(summaries, "starter", "baseline"));
 		System.out.println("cpu per request starter/tracing " + cpuRatio(summaries, "starter", "tracing"));
+		if (summaries.containsKey("no-watchdog")) {
+			System.out.println("ratio starter/no-watchdog " + ratio(summaries, "starter", "no-watchdog"));
+		}
 		System.out.println("ratio starter/baseline " + ratio(summaries, "starter", "baseline"));
 		System.out.println("ratio starter/tracing " + ratio(summaries, "starter", "tracing"));
 	}
@@ -129,6 +132,10 @@ public final class HttpLoadReport {
 			.append(" (target ≥ 0.97)\n");
 		text.append("- ratio starter/tracing ").append(ratio(summaries, "starter", "tracing"))
 			.append(" (target ≥ 1.10)\n");
+		if (summaries.containsKey("no-watchdog")) {
+			text.append("- ratio starter/no-watchdog ").append(ratio(summaries, "starter", "no-watchdog"))
+				.append(" (the watchdog's own cost; target: within 2 %)\n");
+		}
 		text.append("- application CPU per request, starter/baseline ").append(cpuRatio(summaries, "starter", "baseline"))
 			.append(", starter/tracing ").append(cpuRatio(summaries, "starter", "tracing"))
 			.append(" (steadier than req/s when the machine is shared)\n\n");
