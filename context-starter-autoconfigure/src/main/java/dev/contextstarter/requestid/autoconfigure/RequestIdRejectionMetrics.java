@@ -19,7 +19,8 @@ final class RequestIdRejectionMetrics implements RequestIdRejectionListener {
 
 	private final MeterRegistry meterRegistry;
 
-	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+	/** Counters by source, each indexed by the reason's ordinal. */
+	private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
 	RequestIdRejectionMetrics(MeterRegistry meterRegistry) {
 		this.meterRegistry = meterRegistry;
@@ -27,11 +28,20 @@ final class RequestIdRejectionMetrics implements RequestIdRejectionListener {
 
 	@Override
 	public void rejected(String source, RequestIdRejection reason) {
-		this.counters.computeIfAbsent(source + '\u0000' + reason.name(), (key) -> Counter.builder(METRIC)
-			.description("Inbound request IDs replaced by a generated one")
-			.tag("reason", reason.tagValue())
-			.tag("source", source)
-			.register(this.meterRegistry)).increment();
+		this.counters.computeIfAbsent(source, this::register)[reason.ordinal()].increment();
+	}
+
+	private Counter[] register(String source) {
+		RequestIdRejection[] reasons = RequestIdRejection.values();
+		Counter[] bySource = new Counter[reasons.length];
+		for (RequestIdRejection reason : reasons) {
+			bySource[reason.ordinal()] = Counter.builder(METRIC)
+				.description("Inbound request IDs replaced by a generated one")
+				.tag("reason", reason.tagValue())
+				.tag("source", source)
+				.register(this.meterRegistry);
+		}
+		return bySource;
 	}
 
 }
