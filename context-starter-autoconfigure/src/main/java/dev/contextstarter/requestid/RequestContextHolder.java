@@ -97,6 +97,21 @@ public final class RequestContextHolder {
 	}
 
 	/**
+	 * Make {@code context} current and return the context it replaces, without allocating a
+	 * scope: for propagation code on hot paths, which must hand the returned value back to
+	 * {@link #set(RequestContext)} in a {@code finally} block. Application code should use
+	 * {@link #open(RequestContext)}.
+	 * @param context the new context, or {@code null} for none
+	 * @return the context the thread held before
+	 */
+	public static @Nullable RequestContext swap(@Nullable RequestContext context) {
+		Slot slot = SLOT.get();
+		RequestContext previous = slot.value;
+		slot.switchTo(previous, context);
+		return previous;
+	}
+
+	/**
 	 * The MDC mapping in use.
 	 * @return the mapping
 	 */

@@ -2,11 +2,15 @@ package dev.contextstarter.requestid.reactor;
 
 import io.micrometer.context.ContextRegistry;
 import reactor.core.publisher.Hooks;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Registers the {@link RequestContextAccessor} with the global {@link ContextRegistry} and,
- * when asked, turns on Reactor's automatic context propagation; undoes both when the last
- * application context that installed them closes, so no global state outlives it.
+ * Installs the starter's propagation through Reactor: registers the
+ * {@link RequestContextAccessor} with the global {@link ContextRegistry} (so
+ * {@code contextCapture()} and any automatic propagation carry the context), installs the
+ * {@link RequestContextHooks} and, when asked, turns on Reactor's automatic context
+ * propagation as well. Undoes all of it when the last application context that installed it
+ * closes, so no global state outlives it.
  */
 public final class ReactorContextPropagation {
 
@@ -22,14 +26,15 @@ public final class ReactorContextPropagation {
 
 	/**
 	 * Create the registration.
-	 * @param automaticPropagation whether to turn on Reactor's automatic propagation
+	 * @param automaticPropagation whether to turn on Reactor's automatic propagation as well
 	 */
 	public ReactorContextPropagation(boolean automaticPropagation) {
 		this.automaticPropagation = automaticPropagation;
 	}
 
 	/**
-	 * Register the accessor and, if configured, enable automatic propagation.
+	 * Register the accessor, install the hooks and, if configured, enable automatic
+	 * propagation.
 	 */
 	public void install() {
 		synchronized (lock) {
@@ -39,6 +44,8 @@ public final class ReactorContextPropagation {
 			this.installed = true;
 			if (installations++ == 0) {
 				ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
+				Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
+				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::restoreForeignSources);
 			}
 			if (this.automaticPropagation && !automaticPropagationEnabled) {
 				// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
@@ -49,13 +56,13 @@ public final class ReactorContextPropagation {
 	}
 
 	/**
-	 * Remove the accessor and turn automatic propagation off, whatever installed them; for
-	 * test kits that reset global state between tests.
+	 * Remove the accessor and the hooks and turn automatic propagation off, whatever
+	 * installed them; for test kits that reset global state between tests.
 	 */
 	public static void reset() {
 		synchronized (lock) {
 			installations = 0;
-			ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
+			removeAccessorAndHooks();
 			if (automaticPropagationEnabled) {
 				Hooks.disableAutomaticContextPropagation();
 				automaticPropagationEnabled = false;
@@ -73,13 +80,19 @@ public final class ReactorContextPropagation {
 			}
 			this.installed = false;
 			if (installations > 0 && --installations == 0) {
-				ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
+				removeAccessorAndHooks();
 				if (automaticPropagationEnabled) {
 					Hooks.disableAutomaticContextPropagation();
 					automaticPropagationEnabled = false;
 				}
 			}
 		}
+	}
+
+	private static void removeAccessorAndHooks() {
+		ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
+		Schedulers.resetOnScheduleHook(RequestContextHooks.HOOK_KEY);
+		Hooks.resetOnEachOperator(RequestContextHooks.HOOK_KEY);
 	}
 
 }
