@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the test thread, holder and MDC, before each test and the previous one is restored after
  * it. A method's annotation wins over its class's.
  * <p>
- * With Reactor's automatic propagation on, a {@code Mono} or {@code Flux} blocked on from the
- * test carries the context into its operators too.
+ * With the starter's Reactor propagation installed, a {@code Mono} or {@code Flux} subscribed
+ * to (or blocked on) from the test carries the context into its operators on every scheduler.
  *
  * <pre class="code">
  * &#64;Test

@@ -17,10 +17,11 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * handed over, such as a WebClient response on a Netty event loop, would otherwise run
  * without the context.
  * <p>
- * Only the operators see it: below the context write, Reactor's automatic propagation restores
- * the final subscriber's own (empty) context, so Spring AMQP's own callbacks (its "completed
- * with an exception" log line) run without it. Replies still carry the ID, from
- * {@link RequestContextReplyPostProcessor}.
+ * Sources that restore the subscriber's context (a {@code fromFuture}, a {@code WebClient}
+ * call) find it there even when they are subscribed later on another thread. With Reactor's
+ * automatic propagation turned on, only the operators see it: below the context write Reactor
+ * restores the final subscriber's own (empty) context, so Spring AMQP's own callbacks run
+ * without it. Replies carry the ID either way, from {@link RequestContextReplyPostProcessor}.
  * <p>
  * A global Reactor hook, installed while at least one application context uses it; outside a
  * listener invocation it costs one thread-local read per subscription.

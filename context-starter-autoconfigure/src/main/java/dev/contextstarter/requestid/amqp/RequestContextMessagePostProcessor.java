@@ -15,8 +15,8 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * touched, since request/reply sets them itself. Without a current context nothing is added
  * and the receiver generates an ID.
  * <p>
- * Inside a Reactor chain the current context is restored by Reactor's automatic context
- * propagation, so publishing from any scheduler works.
+ * Inside a Reactor chain the starter's scheduler hook (or Reactor's automatic propagation, when
+ * turned on) makes the context current on every worker, so publishing from any scheduler works.
  */
 public final class RequestContextMessagePostProcessor implements MessagePostProcessor, Ordered {
 

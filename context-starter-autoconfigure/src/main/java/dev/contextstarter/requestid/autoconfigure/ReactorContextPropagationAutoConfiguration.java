@@ -13,8 +13,9 @@ import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 
 /**
  * Auto-configuration that carries the request context through Reactor: registers its
- * accessor with context-propagation and turns on automatic propagation. Backs off without
- * Reactor or context-propagation on the classpath.
+ * accessor with context-propagation, installs the starter's scheduler and source hooks and,
+ * when {@code context.reactor.automatic-propagation} is set, turns on Reactor's automatic
+ * propagation. Backs off without Reactor or context-propagation on the classpath.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		afterName = "org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration")

@@ -15,13 +15,16 @@ import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
  * Sends the current request ID and context fields on every outbound {@code WebClient}
  * request, leaving alone any of those headers the caller set.
  * <p>
  * The context is read from the Reactor {@code Context} of the subscription, falling back to
- * the calling thread's holder, so it works with and without automatic propagation.
+ * the calling thread's holder, so it works with and without automatic propagation. The
+ * response and its body, which arrive on a Netty event loop, are delivered inside that
+ * context, so whatever the caller chains after the exchange sees it.
  */
 public final class RequestContextExchangeFilter implements ExchangeFilterFunction {
 
@@ -46,7 +49,15 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 			if (context == null) {
 				context = RequestContextHolder.current();
 			}
-			return next.exchange((context != null) ? withContext(request, context) : request);
+			if (context == null) {
+				return next.exchange(request);
+			}
+			RequestContext restored = context;
+			Mono<ClientResponse> response = next.exchange(withContext(request, restored))
+				.map((received) -> received.mutate()
+					.body((body) -> RequestContextRestoring.flux(body, restored))
+					.build());
+			return RequestContextRestoring.mono(response, restored);
 		});
 	}
 

@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
@@ -19,6 +21,7 @@ import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
  * Wraps the whole WebFlux {@link HttpHandler}, so that everything behind it (Spring Security,
@@ -77,12 +80,15 @@ public final class RequestContextHttpHandler implements HttpHandler {
 			}
 			return Mono.empty();
 		});
-		ServerHttpRequest identified = new IdentifiedRequest(request, requestId);
+		ServerHttpRequest identified = new IdentifiedRequest(request, context);
 		// Open the context for work done while the chain is assembled; it is restored (not
-		// just cleared) when this returns, so nothing stays behind on the event loop.
+		// just cleared) when this returns, so nothing stays behind on the event loop. The
+		// subscription and every signal of the exchange (which Reactor Netty delivers on the
+		// event loop) run inside it too.
 		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
-			return this.delegate.handle(identified, response)
+			Mono<Void> handled = this.delegate.handle(identified, response)
 				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
+			return RequestContextRestoring.mono(handled, context);
 		}
 	}
 
@@ -92,20 +98,26 @@ public final class RequestContextHttpHandler implements HttpHandler {
 	}
 
 	/**
-	 * Exposes the request ID as the request's ID.
+	 * Exposes the request ID as the request's ID, and delivers the body (read later, on the
+	 * event loop) inside the request's context.
 	 */
 	private static final class IdentifiedRequest extends ServerHttpRequestDecorator {
 
-		private final String requestId;
+		private final RequestContext context;
 
-		IdentifiedRequest(ServerHttpRequest delegate, String requestId) {
+		IdentifiedRequest(ServerHttpRequest delegate, RequestContext context) {
 			super(delegate);
-			this.requestId = requestId;
+			this.context = context;
 		}
 
 		@Override
 		public String getId() {
-			return this.requestId;
+			return this.context.requestId();
+		}
+
+		@Override
+		public Flux<DataBuffer> getBody() {
+			return RequestContextRestoring.flux(super.getBody(), this.context);
 		}
 
 	}

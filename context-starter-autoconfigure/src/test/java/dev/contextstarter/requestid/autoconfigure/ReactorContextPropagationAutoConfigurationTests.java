@@ -1,5 +1,10 @@
 package dev.contextstarter.requestid.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.context.ContextRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Hooks;
@@ -23,36 +28,58 @@ class ReactorContextPropagationAutoConfigurationTests {
 			AutoConfigurations.of(RequestContextAutoConfiguration.class, ReactorContextPropagationAutoConfiguration.class));
 
 	@Test
-	void registersAccessorAndAutomaticPropagationUntilTheContextCloses() {
+	void registersAccessorAndHooksUntilTheContextCloses() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(ReactorContextPropagation.class);
 			assertThat(registered()).isTrue();
-			String seen = Mono.fromCallable(RequestContextHolder::currentRequestId)
+			assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
+			assertThat(hopsFromAScope("hooks-1")).isEqualTo("hooks-1");
+			assertThat(afterAForeignFuture("future-1")).isEqualTo("future-1");
+		});
+		assertThat(registered()).isFalse();
+		// The hooks are gone: a hop no longer carries the context.
+		assertThat(hopsFromAScope("after-close")).isEqualTo("null");
+		assertThat(afterAForeignFuture("after-close")).isEqualTo("null");
+	}
+
+	@Test
+	void automaticPropagationCanBeTurnedOnAsWell() {
+		this.contextRunner.withPropertyValues("context.reactor.automatic-propagation=true").run((context) -> {
+			assertThat(registered()).isTrue();
+			assertThat(Hooks.isAutomaticContextPropagationEnabled()).isTrue();
+			// Reactor now restores the context from the Reactor Context at every operator.
+			String seen = Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
 				.subscribeOn(Schedulers.boundedElastic())
 				.publishOn(Schedulers.parallel())
 				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestContext.of("reactor-1")))
 				.block();
 			assertThat(seen).isEqualTo("reactor-1");
+			assertThat(hopsFromAScope("auto-1")).isEqualTo("auto-1");
 		});
-		assertThat(registered()).isFalse();
-		// Automatic propagation is off again: nothing is restored from the Reactor Context.
-		String seen = Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
-			.subscribeOn(Schedulers.boundedElastic())
-			.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestContext.of("after-close")))
-			.block();
-		assertThat(seen).isEqualTo("null");
+		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
 	}
 
-	@Test
-	void automaticPropagationCanBeTurnedOff() {
-		this.contextRunner.withPropertyValues("context.reactor.automatic-propagation=false").run((context) -> {
-			assertThat(registered()).isTrue();
-			String seen = Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+	private static String hopsFromAScope(String requestId) {
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of(requestId))) {
+			return Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
 				.subscribeOn(Schedulers.boundedElastic())
-				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestContext.of("manual")))
+				.publishOn(Schedulers.parallel())
 				.block();
-			assertThat(seen).isEqualTo("null");
-		});
+		}
+	}
+
+	private static String afterAForeignFuture(String requestId) {
+		ExecutorService foreign = Executors.newSingleThreadExecutor();
+		try {
+			return Mono.fromFuture(CompletableFuture.supplyAsync(() -> "done",
+					CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, foreign)))
+				.map((done) -> String.valueOf(RequestContextHolder.currentRequestId()))
+				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestContext.of(requestId)))
+				.block();
+		}
+		finally {
+			foreign.shutdownNow();
+		}
 	}
 
 	@Test

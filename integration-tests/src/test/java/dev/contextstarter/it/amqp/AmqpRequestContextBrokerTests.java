@@ -32,6 +32,7 @@ import dev.contextstarter.it.amqp.ListenerTestApplication.Seen;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 import static dev.contextstarter.it.amqp.ListenerTestApplication.SEEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,21 +159,26 @@ class AmqpRequestContextBrokerTests {
 
 	@Test
 	void publishingFromReactorChainsOnOtherSchedulersCarriesTheContext() throws Exception {
-		Mono.just("reactor-parallel-" + this.run)
+		// A chain started in a context of one's own choosing.
+		RequestContextRestoring.mono(Mono.just("reactor-parallel-" + this.run)
 			.publishOn(Schedulers.parallel())
-			.doOnNext((label) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, label))
-			.contextWrite(Context.of(RequestContextAccessor.KEY, RequestContext.of("parallel-" + this.run)))
+			.doOnNext((label) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, label)),
+				RequestContext.of("parallel-" + this.run))
 			.block(TIMEOUT);
+		// A chain subscribed inside the current context.
 		try (var scope = RequestContextHolder.open(RequestContext.of("elastic-" + this.run))) {
 			Mono.fromRunnable(() -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE,
 					"reactor-elastic-" + this.run))
 				.subscribeOn(Schedulers.boundedElastic())
 				.block(TIMEOUT);
 		}
+		// A context only in the Reactor Context: handle restores it.
 		Mono.delay(Duration.ofMillis(5))
-			.doOnNext((tick) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE,
-					"reactor-single-" + this.run))
 			.subscribeOn(Schedulers.single())
+			.handle((tick, sink) -> {
+				this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, "reactor-single-" + this.run);
+				sink.next(tick);
+			})
 			.contextWrite(Context.of(RequestContextAccessor.KEY, RequestContext.of("single-" + this.run)))
 			.block(TIMEOUT);
 		List<Seen> seen = await(3, (each) -> each.label().startsWith("reactor-"));

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,6 +18,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -101,6 +103,36 @@ class WebFluxRequestContextTests extends DownstreamServerTests {
 			.containsEntry("flatMapSingle", "hops-1")
 			.containsEntry("downstream", "hops-1|acme")
 			.containsEntry("afterWebClient", "hops-1");
+	}
+
+	@Test
+	void aRequestBodyArrivingAfterTheHandlerRanIsReadInsideTheContext() {
+		Flux<String> slowBody = Flux.just("first\n", "second\n", "third\n").delayElements(Duration.ofMillis(30));
+		Map<String, String> seen = client().post()
+			.uri("/upload")
+			.header("X-Request-ID", "upload-1")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body(slowBody, String.class)
+			.retrieve()
+			.bodyToMono(new ParameterizedTypeReference<Map<String, String>>() {
+			})
+			.block(Duration.ofSeconds(10));
+		assertThat(seen).containsEntry("lines", "first=upload-1,second=upload-1,third=upload-1")
+			.containsEntry("afterBody", "upload-1");
+	}
+
+	@Test
+	void everyItemOfALongStreamIsProducedInsideTheContext() {
+		List<String> items = client().get()
+			.uri("/many")
+			.header("X-Request-ID", "many-1")
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<Map<String, String>>() {
+			})
+			.map((item) -> item.get("mdc"))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(items).hasSize(1000).containsOnly("many-1");
 	}
 
 	@Test

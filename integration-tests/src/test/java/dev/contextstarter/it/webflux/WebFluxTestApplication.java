@@ -19,6 +19,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ServerWebExchange;
@@ -119,6 +121,20 @@ public class WebFluxTestApplication {
 			return Flux.range(1, 3)
 				.delayElements(Duration.ofMillis(20))
 				.map((i) -> Map.of("item", String.valueOf(i), "mdc", mdc()));
+		}
+
+		@PostMapping("/upload")
+		Mono<Map<String, String>> upload(@RequestBody Flux<String> lines) {
+			// The body is still on its way when this runs: it arrives later, on the event loop.
+			return lines.map((line) -> line.strip() + "=" + mdc())
+				.collectList()
+				.map((seen) -> Map.of("lines", String.join(",", seen), "afterBody", mdc()));
+		}
+
+		@GetMapping(path = "/many", produces = MediaType.APPLICATION_NDJSON_VALUE)
+		Flux<Map<String, String>> many() {
+			// More items than Reactor Netty requests at once: later ones are requested from the event loop.
+			return Flux.range(1, 1000).map((i) -> Map.of("mdc", mdc()));
 		}
 
 		private static String mdc() {
