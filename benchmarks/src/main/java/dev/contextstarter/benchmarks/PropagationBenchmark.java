@@ -12,7 +12,6 @@ import brave.context.slf4j.MDCScopeDecorator;
 import brave.propagation.B3Propagation;
 import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.sampler.Sampler;
-import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -47,6 +46,7 @@ import dev.contextstarter.requestid.RandomUuidGenerator;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
  * The cost of carrying a request's context through a {@code Mono} with three scheduler hops and
@@ -55,13 +55,14 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * <li>{@code baseline}: nothing is propagated;</li>
  * <li>{@code reactor-auto}: Reactor's automatic propagation on, the Reactor {@code Context}
  * holding an unrelated key: the floor that any {@code ThreadLocalAccessor} pays;</li>
- * <li>{@code starter}: our accessor with Reactor's automatic propagation, the
- * {@link RequestContext} put in the Reactor {@code Context};</li>
- * <li>{@code starter-alone}: as {@code starter}, with Micrometer's
- * {@code ObservationThreadLocalAccessor} (registered by {@code ServiceLoader} whenever
- * micrometer-observation is on the classpath, as it is with Spring Framework 7) taken out of the
- * {@code ContextRegistry}: shows what that accessor costs a starter user who has no
- * observations;</li>
+ * <li>{@code starter}: the starter with its defaults: its own scheduler hook carries the
+ * {@link RequestContext}, and the chain is subscribed and signalled inside the context (and
+ * has it in its Reactor {@code Context}) as {@code RequestContextHttpHandler} does for each
+ * request;</li>
+ * <li>{@code starter-automatic}: as {@code starter}, with
+ * {@code context.reactor.automatic-propagation=true}, which adds Reactor's automatic
+ * propagation (the starter's default before its own hooks, kept here as the before
+ * figure);</li>
  * <li>{@code tracing}: Micrometer Tracing over Brave with automatic propagation, an observation
  * in the Reactor {@code Context} and a baggage field correlated to the MDC, as Spring Boot wires
  * it.</li>
@@ -70,9 +71,12 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
  * an application does; OS wake-ups dominate its time, so its difference between modes is noisy
  * on a busy machine, but its bytes allocated per operation are exact. {@link #threeHopsSpinning()}
  * hops to one worker that spins instead of parking and waits for the result by spinning too, so
- * the difference between modes is the CPU cost of propagation: per hop = (mode − baseline) /
- * {@value #HOPS}. Each hop there lands on a thread whose context must be set and then restored,
- * as on a real worker.
+ * a hop costs a cache-line transfer rather than a wake-up; on this 2-core virtual machine the
+ * speed of that transfer still differs between forks by more than a microsecond.
+ * {@link #threeHopsOneThread()} hops to a {@link DrainedExecutor} on the benchmark thread: each
+ * hop lands on a thread without the context, which must be set and then cleared, as on a real
+ * worker, but without any hand-off, so the difference between modes is the CPU cost of
+ * propagation: per hop = (mode − baseline) / {@value #HOPS}.
  * <p>
  * Each mode runs in its own forks (JMH forks per parameter value), so the global Reactor hooks
  * of one never leak into another.
@@ -91,7 +95,7 @@ public class PropagationBenchmark {
 
 	private static final String REQUEST_ID_KEY = MdcMapping.DEFAULT_REQUEST_ID_KEY;
 
-	@Param({ "baseline", "reactor-auto", "starter", "starter-alone", "tracing" })
+	@Param({ "baseline", "reactor-auto", "starter", "starter-automatic", "tracing" })
 	public String mode = "baseline";
 
 	private Context context = Context.empty();
@@ -101,6 +105,10 @@ public class PropagationBenchmark {
 	private @Nullable SpinningExecutor spinningExecutor;
 
 	private Scheduler spinningHops = Schedulers.immediate();
+
+	private final DrainedExecutor drainedExecutor = new DrainedExecutor();
+
+	private final Scheduler drainedHops = Schedulers.fromExecutor(this.drainedExecutor);
 
 	private @Nullable ReactorContextPropagation starterPropagation;
 
@@ -112,7 +120,7 @@ public class PropagationBenchmark {
 
 	private boolean automaticPropagationEnabled;
 
-	private boolean observationAccessorRemoved;
+	private @Nullable RequestContext requestContext;
 
 	@Setup(Level.Trial)
 	public void setUp() {
@@ -123,18 +131,14 @@ public class PropagationBenchmark {
 		switch (this.mode) {
 			case "baseline" -> this.context = Context.empty();
 			case "reactor-auto" -> setUpReactorAutomaticPropagation();
-			case "starter" -> setUpStarter(requestId);
-			case "starter-alone" -> {
-				this.observationAccessorRemoved = ContextRegistry.getInstance()
-					.removeThreadLocalAccessor(ObservationThreadLocalAccessor.KEY);
-				setUpStarter(requestId);
-			}
+			case "starter" -> setUpStarter(requestId, false);
+			case "starter-automatic" -> setUpStarter(requestId, true);
 			case "tracing" -> setUpTracing(requestId);
 			default -> throw new IllegalArgumentException("Unknown mode " + this.mode);
 		}
 		// Fail fast if a mode does not do what it claims.
 		boolean expectsId = this.mode.startsWith("starter") || "tracing".equals(this.mode);
-		for (String seen : new String[] { threeHops(), threeHopsSpinning() }) {
+		for (String seen : new String[] { threeHops(), threeHopsSpinning(), threeHopsOneThread() }) {
 			if (expectsId != requestId.equals(seen)) {
 				throw new IllegalStateException(this.mode + ": MDC after three hops held '" + seen + "'");
 			}
@@ -147,11 +151,13 @@ public class PropagationBenchmark {
 		this.context = Context.of("unrelated-key", "value");
 	}
 
-	private void setUpStarter(String requestId) {
-		ReactorContextPropagation propagation = new ReactorContextPropagation(true);
+	private void setUpStarter(String requestId, boolean automaticPropagation) {
+		ReactorContextPropagation propagation = new ReactorContextPropagation(automaticPropagation);
 		propagation.install();
 		this.starterPropagation = propagation;
-		this.context = Context.of(RequestContextAccessor.KEY, RequestContext.of(requestId));
+		RequestContext requestContext = RequestContext.of(requestId);
+		this.requestContext = requestContext;
+		this.context = Context.of(RequestContextAccessor.KEY, requestContext);
 	}
 
 	private void setUpTracing(String requestId) {
@@ -197,9 +203,6 @@ public class PropagationBenchmark {
 		if (this.starterPropagation != null) {
 			this.starterPropagation.uninstall();
 		}
-		if (this.observationAccessorRemoved) {
-			ContextRegistry.getInstance().registerThreadLocalAccessor(ObservationThreadLocalAccessor.getInstance());
-		}
 		if (this.observation != null) {
 			this.observation.stop();
 			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(this.previousObservationRegistry);
@@ -225,7 +228,21 @@ public class PropagationBenchmark {
 		return subscriber.await();
 	}
 
+	@Benchmark
+	public String threeHopsOneThread() {
+		SpinWaitingSubscriber subscriber = new SpinWaitingSubscriber();
+		chain(this.drainedHops).subscribe(subscriber);
+		this.drainedExecutor.drain();
+		return subscriber.await();
+	}
+
 	private Mono<String> chain(Scheduler hops) {
+		Mono<String> chain = hops(hops).contextWrite(this.context);
+		// What the starter's HTTP handler does once per request.
+		return (this.requestContext != null) ? RequestContextRestoring.mono(chain, this.requestContext) : chain;
+	}
+
+	private Mono<String> hops(Scheduler hops) {
 		return Mono.fromSupplier(() -> "payload")
 			.publishOn(hops)
 			.map(String::length)
@@ -236,8 +253,7 @@ public class PropagationBenchmark {
 			.map((ignored) -> {
 				String requestId = MDC.get(REQUEST_ID_KEY);
 				return (requestId != null) ? requestId : "";
-			})
-			.contextWrite(this.context);
+			});
 	}
 
 }

@@ -81,13 +81,13 @@ public final class JmhReport {
 
 	static List<String> targets(List<Result> results) {
 		List<String> lines = new ArrayList<>();
-		for (String method : List.of("threeHops", "threeHopsSpinning")) {
+		for (String method : List.of("threeHops", "threeHopsSpinning", "threeHopsOneThread")) {
 			String name = "PropagationBenchmark." + method;
 			Optional<Result> baseline = find(results, name, "baseline");
 			if (baseline.isEmpty()) {
 				continue;
 			}
-			for (String mode : List.of("reactor-auto", "starter", "starter-alone", "tracing")) {
+			for (String mode : List.of("reactor-auto", "starter", "starter-automatic", "tracing")) {
 				find(results, name, mode).ifPresent((result) -> {
 					double perHop = (result.score() - baseline.get().score()) / PropagationBenchmark.HOPS;
 					String allocated = (result.allocatedBytes() != null && baseline.get().allocatedBytes() != null)
@@ -101,7 +101,8 @@ public final class JmhReport {
 											(result.cpuNanos() - baseline.get().cpuNanos()) / PropagationBenchmark.HOPS)
 									: "";
 					double errorPerHop = (result.error() + baseline.get().error()) / PropagationBenchmark.HOPS;
-					String verdict = mode.startsWith("starter") ? verdict(perHop, errorPerHop, 100) : "";
+					String verdict = ("starter".equals(mode) && "threeHopsOneThread".equals(method))
+							? verdict(perHop, errorPerHop, 100) : "";
 					lines.add(String.format(Locale.ROOT, "propagation %s %s: %.1f ns per hop over baseline%s%s%s",
 							method, mode, perHop, cpu, allocated, verdict));
 				});
