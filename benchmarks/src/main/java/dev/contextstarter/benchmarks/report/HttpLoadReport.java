@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +67,10 @@ public final class HttpLoadReport {
 		if (summaries.containsKey("no-watchdog")) {
 			System.out.println("ratio starter/no-watchdog " + ratio(summaries, "starter", "no-watchdog"));
 		}
+		System.out.println("ratio starter/baseline, median of each round's own ratio "
+				+ roundRatio(runs, "starter", "baseline"));
+		System.out.println("ratio starter/tracing, median of each round's own ratio "
+				+ roundRatio(runs, "starter", "tracing"));
 		System.out.println("ratio starter/baseline " + ratio(summaries, "starter", "baseline"));
 		System.out.println("ratio starter/tracing " + ratio(summaries, "starter", "tracing"));
 	}
@@ -74,7 +79,8 @@ public final class HttpLoadReport {
 		Map<String, List<WrkRun>> runs = new LinkedHashMap<>();
 		CONFIGURATIONS.forEach((configuration) -> runs.put(configuration, new ArrayList<>()));
 		try (Stream<Path> files = Files.list(raw)) {
-			for (Path file : files.sorted().toList()) {
+			// In round order, so that the n-th run of each configuration comes from the same round.
+			for (Path file : files.sorted(Comparator.comparingInt(HttpLoadReport::round)).toList()) {
 				Matcher name = RUN_FILE.matcher(file.getFileName().toString());
 				if (name.matches()) {
 					runs.get(name.group(1)).add(WrkRun.parse(file));
@@ -86,6 +92,32 @@ public final class HttpLoadReport {
 			throw new IllegalArgumentException("No <configuration>-<round>.txt files in " + raw);
 		}
 		return runs;
+	}
+
+	private static int round(Path file) {
+		Matcher name = RUN_FILE.matcher(file.getFileName().toString());
+		return name.matches() ? Integer.parseInt(name.group(2)) : Integer.MAX_VALUE;
+	}
+
+	/**
+	 * The median of the ratios of runs from the same round. The configurations of a round run
+	 * one after another, so a machine that gets slower or faster between rounds moves both
+	 * sides of each ratio alike.
+	 */
+	static String roundRatio(Map<String, List<WrkRun>> runs, String numerator, String denominator) {
+		List<WrkRun> top = runs.get(numerator);
+		List<WrkRun> bottom = runs.get(denominator);
+		if (top == null || bottom == null || top.size() != bottom.size()) {
+			return "n/a";
+		}
+		double[] ratios = new double[top.size()];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = top.get(i).requestsPerSecond() / bottom.get(i).requestsPerSecond();
+		}
+		Arrays.sort(ratios);
+		int middle = ratios.length / 2;
+		double median = (ratios.length % 2 == 1) ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+		return String.format(Locale.ROOT, "%.3f", median);
 	}
 
 	static String ratio(Map<String, Summary> summaries, String numerator, String denominator) {
@@ -136,6 +168,12 @@ public final class HttpLoadReport {
 			text.append("- ratio starter/no-watchdog ").append(ratio(summaries, "starter", "no-watchdog"))
 				.append(" (the watchdog's own cost; target: within 2 %)\n");
 		}
+		text.append("- median of each round's own ratio: starter/baseline ")
+			.append(roundRatio(runs, "starter", "baseline"))
+			.append(", starter/tracing ")
+			.append(roundRatio(runs, "starter", "tracing"))
+			.append(" (the configurations of a round run back to back, so a machine whose speed drifts between rounds")
+			.append(" moves both sides alike)\n");
 		text.append("- application CPU per request, starter/baseline ").append(cpuRatio(summaries, "starter", "baseline"))
 			.append(", starter/tracing ").append(cpuRatio(summaries, "starter", "tracing"))
 			.append(" (steadier than req/s when the machine is shared)\n\n");

@@ -148,7 +148,8 @@ public final class JmhReport {
 			return String.format(Locale.ROOT, " (target ≤ %.0f ns: inconclusive, error ±%s ns)", target,
 					Double.isNaN(error) ? "?" : String.format(Locale.ROOT, "%.0f", error));
 		}
-		return String.format(Locale.ROOT, " (target ≤ %.0f ns: %s)", target, (cost <= target) ? "met" : "MISSED");
+		return String.format(Locale.ROOT, " (target ≤ %.0f ns: %s, error ±%.0f ns)", target,
+				(cost <= target) ? "met" : "MISSED", error);
 	}
 
 	private static Optional<Result> find(List<Result> results, String name, @Nullable String mode) {
