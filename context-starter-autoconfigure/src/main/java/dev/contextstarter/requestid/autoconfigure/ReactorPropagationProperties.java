@@ -13,7 +13,7 @@ public class ReactorPropagationProperties {
 	 * registered ThreadLocal at every Reactor boundary. Not needed for the request context,
 	 * which the starter carries itself across scheduler hops, HTTP, WebClient, RabbitMQ
 	 * listeners and Mono.fromFuture/create sources; turn it on for libraries that emit into a
-	 * Sinks instance from their own threads. It costs about 0.5 µs per thread hop.
+	 * Sinks instance from their own threads. It costs close to 1 µs more per thread hop.
 	 */
 	private boolean automaticPropagation;
 
