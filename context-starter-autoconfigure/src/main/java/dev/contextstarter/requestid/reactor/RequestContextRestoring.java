@@ -23,7 +23,7 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * Netty event loop delivering a request body or a {@code WebClient} response, or a
  * {@code CompletableFuture} completed by a foreign pool. Every operator downstream runs
  * synchronously inside that signal, so it sees the context (and the MDC) too; a thread hop
- * further down is carried by {@link RequestContextSchedulerHook}.
+ * further down is carried by {@link RequestContextHooks#decorateTask(Runnable)}.
  */
 public final class RequestContextRestoring {
 
