@@ -133,7 +133,7 @@ public class WebFluxTestApplication {
 
 		@GetMapping(path = "/many", produces = MediaType.APPLICATION_NDJSON_VALUE)
 		Flux<Map<String, String>> many() {
-			// More items than Reactor Netty requests at once: later ones are requested from the event loop.
+			// More items than Reactor Netty requests at once, produced on demand, synchronously.
 			return Flux.range(1, 1000).map((i) -> Map.of("mdc", mdc()));
 		}
 
