@@ -95,10 +95,7 @@ public final class RequestContextRestoring {
 		if (fixed != null) {
 			return fixed;
 		}
-		Context reactorContext = subscriber.currentContext();
-		RequestContext written = reactorContext.isEmpty() ? null
-				: reactorContext.getOrDefault(RequestContextAccessor.KEY, null);
-		return (written != null) ? written : RequestContextHolder.current();
+		return RequestContextAccessor.current(subscriber.currentContext());
 	}
 
 	private static final class RestoringMono<T> extends MonoOperator<T, T> {

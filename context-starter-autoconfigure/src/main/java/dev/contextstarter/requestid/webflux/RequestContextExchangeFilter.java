@@ -13,7 +13,6 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
@@ -45,14 +44,10 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		return Mono.deferContextual((view) -> {
-			RequestContext context = view.getOrDefault(RequestContextAccessor.KEY, null);
-			if (context == null) {
-				context = RequestContextHolder.current();
-			}
-			if (context == null) {
+			RequestContext restored = RequestContextAccessor.current(view);
+			if (restored == null) {
 				return next.exchange(request);
 			}
-			RequestContext restored = context;
 			Mono<ClientResponse> response = next.exchange(withContext(request, restored))
 				.map((received) -> received.mutate()
 					.body((body) -> RequestContextRestoring.flux(body, restored))
