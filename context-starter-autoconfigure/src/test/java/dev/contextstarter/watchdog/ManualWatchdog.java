@@ -1,9 +1,12 @@
 package dev.contextstarter.watchdog;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.awaitility.Awaitility;
 
 /**
  * A {@link Watchdog} on a manual clock, checked by the test, for tests outside this package.
@@ -49,6 +52,16 @@ public final class ManualWatchdog {
 		for (long elapsed = 0; elapsed < millis; elapsed += intervalMillis) {
 			this.watchdog.check(this.nanos.addAndGet(intervalMillis * MS));
 		}
+	}
+
+	/**
+	 * Wait until {@code thread} is asleep, so the watchdog blames it: a thread that has been
+	 * started but not yet reached its sleep is runnable, and a runnable thread using no CPU is
+	 * treated as starved, not stuck.
+	 */
+	public static void awaitAsleep(Thread thread) {
+		Awaitility.await().atMost(Duration.ofSeconds(10))
+			.until(() -> thread.getState() == Thread.State.TIMED_WAITING);
 	}
 
 	public void lag(String loopThreadName, long lagNanos) {

@@ -25,6 +25,7 @@ class WatchdogMetricsTests {
 		Thread sleeper = new Thread(() -> sleep(5000), "parallel-3");
 		sleeper.start();
 		try {
+			ManualWatchdog.awaitAsleep(sleeper);
 			this.manual.stall(sleeper, 400, 50);
 		}
 		finally {
@@ -43,6 +44,7 @@ class WatchdogMetricsTests {
 		Thread sleeper = new Thread(() -> sleep(5000), "single-1");
 		sleeper.start();
 		try {
+			ManualWatchdog.awaitAsleep(sleeper);
 			this.manual.stallWithoutEnd(sleeper, 300, 50);
 			assertThat(this.registry.get(WatchdogMetrics.STALLED_THREADS).gauge().value()).isOne();
 		}

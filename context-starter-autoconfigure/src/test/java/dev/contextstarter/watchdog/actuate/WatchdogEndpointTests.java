@@ -34,9 +34,7 @@ class WatchdogEndpointTests {
 		}, "parallel-2");
 		sleeper.start();
 		try {
-			while (sleeper.getState() != Thread.State.TIMED_WAITING) {
-				Thread.onSpinWait();
-			}
+			ManualWatchdog.awaitAsleep(sleeper);
 			manual.stall(sleeper, 300, 50);
 		}
 		finally {
