@@ -10,11 +10,13 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.contextstarter.requestid.InboundContextResolver;
@@ -31,13 +33,18 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
  * Per request it resolves the {@link RequestContext} from the headers, exposes the ID as the
  * request's {@link ServerHttpRequest#getId() ID} (which Spring uses as
  * {@link ServerWebExchange#LOG_ID_ATTRIBUTE}, so the framework's own log lines match), writes
- * the context into the Reactor {@code Context}, and makes sure the response carries the ID
- * under the primary header however it is completed, errors and early commits included.
+ * the context into the Reactor {@code Context}, and sets the ID on the response under the
+ * primary header before anything else can commit it, so error responses and early commits
+ * carry it too. On Reactor Netty, the {@link NettyResponseRequestIdHandler} puts the ID back
+ * should the application remove the header.
  */
 public final class RequestContextHttpHandler implements HttpHandler {
 
 	/** The source tag of HTTP requests in metrics and logs. */
 	public static final String SOURCE = "http";
+
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
+			RequestContextHttpHandler.class.getClassLoader());
 
 	private final HttpHandler delegate;
 
@@ -73,13 +80,11 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		RequestContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
-		response.beforeCommit(() -> {
-			// Error handlers and early commits may have replaced the headers since.
-			if (!response.getHeaders().containsHeader(this.responseHeader)) {
-				response.getHeaders().set(this.responseHeader, requestId);
-			}
-			return Mono.empty();
-		});
+		// Not a beforeCommit action: any commit action takes Spring off its fast commit path,
+		// which cost about a tenth of the throughput of a small endpoint (docs/benchmarks.md).
+		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest serverRequest) {
+			NettyResponseRequestIdHandler.rememberRequestId(serverRequest.getNativeRequest(), requestId);
+		}
 		ServerHttpRequest identified = new IdentifiedRequest(request, context);
 		// Open the context for work done while the chain is assembled; it is restored (not
 		// just cleared) when this returns, so nothing stays behind on the event loop. The

@@ -96,6 +96,30 @@ class HostileRequestIdTests {
 		assertThat(send(header("x-ReQuEsT-iD", "mixed-1")).header("x-request-id")).isEqualTo("mixed-1");
 	}
 
+	@Test
+	void aRequestRefusedAfterAnotherOnTheSameConnectionGetsAFreshId() throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			out.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: kept-1\r\n\r\n"
+				.getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			RawResponse served = readOneResponse(in);
+			assertThat(served.status()).isEqualTo(200);
+			assertThat(served.header("x-request-id")).isEqualTo("kept-1");
+			// The parser refuses this one before the application sees it.
+			out.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: abc\u0000def\r\nConnection: close\r\n\r\n"
+				.getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			ByteArrayOutputStream rest = new ByteArrayOutputStream();
+			in.transferTo(rest);
+			RawResponse refused = new RawResponse(rest.toString(StandardCharsets.UTF_8));
+			assertThat(refused.status()).isEqualTo(400);
+			assertThat(refused.header("x-request-id")).matches(UUID_V4);
+		}
+	}
+
 	/** The part of a hostile value that must never come back or reach a log. */
 	private static String marker(String value) {
 		String trimmed = value.strip();
@@ -124,6 +148,21 @@ class HostileRequestIdTests {
 			in.transferTo(bytes);
 			return new RawResponse(bytes.toString(StandardCharsets.UTF_8));
 		}
+	}
+
+	/** Read one response with a {@code Content-Length} body, leaving the connection open. */
+	private static RawResponse readOneResponse(InputStream in) throws IOException {
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+			int next = in.read();
+			assertThat(next).as("end of the response head").isNotNegative();
+			head.write(next);
+		}
+		RawResponse response = new RawResponse(head.toString(StandardCharsets.UTF_8));
+		String length = response.header("content-length");
+		assertThat(length).as("content-length").isNotNull();
+		byte[] body = in.readNBytes(Integer.parseInt(length));
+		return new RawResponse(response.text() + new String(body, StandardCharsets.UTF_8));
 	}
 
 	record RawResponse(String text) {

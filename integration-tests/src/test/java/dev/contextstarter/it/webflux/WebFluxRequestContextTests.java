@@ -190,6 +190,18 @@ class WebFluxRequestContextTests extends DownstreamServerTests {
 	}
 
 	@Test
+	void headersRemovedByTheApplicationAreGivenTheRequestsIdBack() {
+		ResponseEntity<String> response = client().get()
+			.uri("/headers-cleared")
+			.header("X-Request-ID", "cleared-1")
+			.retrieve()
+			.toEntity(String.class)
+			.block(Duration.ofSeconds(10));
+		assertThat(response.getBody()).isEqualTo("cleared");
+		assertThat(response.getHeaders().get("X-Request-ID")).containsExactly("cleared-1");
+	}
+
+	@Test
 	void testThreadHoldsNoContextAfterRequests() {
 		get("/hops", "X-Request-ID", "leak-1");
 		assertThat(RequestContextHolder.current()).isNull();

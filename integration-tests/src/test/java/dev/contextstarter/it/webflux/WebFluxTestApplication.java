@@ -78,6 +78,13 @@ public class WebFluxTestApplication {
 			return Mono.just(seen);
 		}
 
+		@GetMapping("/headers-cleared")
+		Mono<String> headersCleared(ServerWebExchange exchange) {
+			// An application (or a library) that starts its response headers afresh.
+			exchange.getResponse().getHeaders().clear();
+			return Mono.just("cleared");
+		}
+
 		@GetMapping("/hops")
 		Mono<Map<String, String>> hops() {
 			Map<String, String> seen = new LinkedHashMap<>();
