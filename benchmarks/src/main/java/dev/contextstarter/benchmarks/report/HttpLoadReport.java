@@ -141,15 +141,16 @@ public final class HttpLoadReport {
 
 	private static String table(Map<String, Summary> summaries) {
 		StringBuilder table = new StringBuilder();
-		table.append(String.format(Locale.ROOT, "| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %10s | %6s |%n",
-				"configuration", "rounds", "req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "CPU us/req", "errors"));
-		table.append(
-				"|---------------|-------:|-----------:|---------:|---------:|---------:|---------:|-----------:|-------:|\n");
+		table.append(String.format(Locale.ROOT,
+				"| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %10s | %9s | %6s |%n", "configuration", "rounds",
+				"req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "CPU us/req", "JIT % CPU", "errors"));
+		table.append("|---------------|-------:|-----------:|---------:|---------:|---------:|---------:|-----------:"
+				+ "|----------:|-------:|\n");
 		summaries.forEach((configuration, summary) -> table.append(String.format(Locale.ROOT,
-				"| %-13s | %6d | %10.0f | %8.3f | %8.3f | %8.3f | %8.3f | %10.1f | %6d |%n", configuration,
+				"| %-13s | %6d | %10.0f | %8.3f | %8.3f | %8.3f | %8.3f | %10.1f | %9.1f | %6d |%n", configuration,
 				summary.rounds(), summary.requestsPerSecond(), summary.latencyMillis().get(50),
 				summary.latencyMillis().get(75), summary.latencyMillis().get(90), summary.latencyMillis().get(99),
-				summary.cpuMicrosPerRequest(), summary.failedResponses())));
+				summary.cpuMicrosPerRequest(), summary.jitShare() * 100, summary.failedResponses())));
 		return table.toString();
 	}
 
@@ -238,9 +239,11 @@ public final class HttpLoadReport {
 	 * @param latencyMillis median of each latency percentile
 	 * @param failedResponses failed responses over all rounds
 	 * @param cpuMicrosPerRequest median application CPU time per request, NaN if not recorded
+	 * @param jitShare median share of the application's CPU time spent by its JIT compiler, NaN if
+	 * not recorded
 	 */
 	record Summary(int rounds, double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
-			double cpuMicrosPerRequest) {
+			double cpuMicrosPerRequest, double jitShare) {
 
 		static Summary of(List<WrkRun> runs) {
 			Map<Integer, Double> latency = new LinkedHashMap<>();
@@ -250,7 +253,8 @@ public final class HttpLoadReport {
 			}
 			return new Summary(runs.size(), median(runs.stream().mapToDouble(WrkRun::requestsPerSecond).toArray()),
 					latency, runs.stream().mapToLong(WrkRun::failedResponses).sum(),
-					median(runs.stream().mapToDouble(WrkRun::cpuMicrosPerRequest).toArray()));
+					median(runs.stream().mapToDouble(WrkRun::cpuMicrosPerRequest).toArray()),
+					median(runs.stream().mapToDouble(WrkRun::jitShare).toArray()));
 		}
 
 		static double median(double[] values) {

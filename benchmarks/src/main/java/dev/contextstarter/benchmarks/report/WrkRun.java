@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * @param failedResponses non-2xx/3xx responses plus socket errors
  * @param cpuMicrosPerRequest the application's CPU time (user + system) per request, or NaN when
  * the run did not record it
+ * @param jitShare the share of that CPU time the JIT compiler threads used, or NaN when the run did
+ * not record it: far from zero, the application was still warming up
  */
 record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
-		double cpuMicrosPerRequest) {
+		double cpuMicrosPerRequest, double jitShare) {
 
 	static final List<Integer> PERCENTILES = List.of(50, 75, 90, 99);
 
@@ -32,6 +34,10 @@ record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long
 
 	/** Appended by http-load.sh: the app's CPU time during the measured run. */
 	private static final Pattern APP_CPU_SECONDS = Pattern.compile("^App CPU seconds: ([0-9.]+)", Pattern.MULTILINE);
+
+	/** Appended by http-load.sh: the CPU time of the JIT compiler threads in that run. */
+	private static final Pattern JIT_CPU_SECONDS = Pattern.compile("^App JIT CPU seconds: ([0-9.]+)",
+			Pattern.MULTILINE);
 
 	private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
 
@@ -64,12 +70,20 @@ record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long
 			}
 		}
 		double cpuMicrosPerRequest = Double.NaN;
+		double jitShare = Double.NaN;
 		Matcher requests = REQUESTS.matcher(output);
 		Matcher cpu = APP_CPU_SECONDS.matcher(output);
-		if (requests.find() && cpu.find() && Long.parseLong(requests.group(1)) > 0) {
-			cpuMicrosPerRequest = Double.parseDouble(cpu.group(1)) * 1_000_000 / Long.parseLong(requests.group(1));
+		if (cpu.find()) {
+			double cpuSeconds = Double.parseDouble(cpu.group(1));
+			if (requests.find() && Long.parseLong(requests.group(1)) > 0) {
+				cpuMicrosPerRequest = cpuSeconds * 1_000_000 / Long.parseLong(requests.group(1));
+			}
+			Matcher jit = JIT_CPU_SECONDS.matcher(output);
+			if (jit.find() && cpuSeconds > 0) {
+				jitShare = Double.parseDouble(jit.group(1)) / cpuSeconds;
+			}
 		}
-		return new WrkRun(Double.parseDouble(throughput.group(1)), latency, failed, cpuMicrosPerRequest);
+		return new WrkRun(Double.parseDouble(throughput.group(1)), latency, failed, cpuMicrosPerRequest, jitShare);
 	}
 
 	private static double toMillis(String value, String unit) {
