@@ -43,28 +43,11 @@ if (( rounds < 3 )); then
 	echo "--rounds must be at least 3" >&2
 	exit 2
 fi
-app_cpu="${APP_CPU:-0}"
-load_cpu="${LOAD_CPU:-1}"
-java_opts="${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC}"
-request_id="load-test-0123456789abcdef"
 
 cd "$(dirname "$0")/.."
-
-if ! command -v wrk > /dev/null; then
-	echo "Installing wrk..." >&2
-	if [[ $(id -u) -eq 0 ]]; then
-		apt-get install -y -qq wrk > /dev/null || { apt-get update -qq && apt-get install -y -qq wrk > /dev/null; }
-	else
-		sudo apt-get install -y -qq wrk > /dev/null
-	fi
-fi
-for tool in taskset curl; do
-	command -v "$tool" > /dev/null || { echo "$tool is required" >&2; exit 1; }
-done
-
-if $build; then
-	./mvnw -B -q -pl benchmarks -am package -DskipTests
-fi
+# shellcheck source=benchmarks/load-test-app.sh
+. benchmarks/load-test-app.sh
+prepare_load_test "$build"
 
 work=$(mktemp -d -t http-load.XXXXXX)
 raw="$work/raw"
@@ -79,69 +62,19 @@ stop_app() {
 }
 trap 'stop_app' EXIT
 
-# One classpath per configuration: tracing jars only in the tracing run, the starter not in it.
-full_classpath="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-classpath_for() {
-	local drop
-	case "$1" in
-		tracing) drop='/context-starter[^/]*\.jar$' ;;
-		*) drop='/(brave[^/]*|micrometer-tracing[^/]*|spring-boot-micrometer-tracing[^/]*|spring-boot-micrometer-observation[^/]*)\.jar$' ;;
-	esac
-	tr ':' '\n' <<< "$full_classpath" | grep -Ev "$drop" | paste -sd: -
-}
-
 start_app() {
 	local configuration="$1" log_file="$2"
-	# Another process answering on the port would be measured instead of ours.
-	if (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then
-		echo "Port $port is already in use; pass --port" >&2
-		exit 1
-	fi
 	local extra=()
 	if [[ "$configuration" == tracing && -n "${TRACING_SAMPLING:-}" ]]; then
 		extra+=("--management.tracing.sampling.probability=$TRACING_SAMPLING")
 	fi
-	# shellcheck disable=SC2086
-	taskset -c "$app_cpu" java $java_opts -cp "$(classpath_for "$configuration")" \
-		dev.contextstarter.benchmarks.app.LoadTestApplication \
-		--spring.profiles.active="$configuration" --server.port="$port" \
-		--logging.file.name="$log_file" "${extra[@]}" \
-		> "$work/$configuration-stdout.txt" 2>&1 &
-	app_pid=$!
-	for _ in $(seq 1 120); do
-		if curl -sf -o /dev/null "http://127.0.0.1:$port/hello"; then
-			return 0
-		fi
-		if ! kill -0 "$app_pid" 2> /dev/null; then
-			break
-		fi
-		sleep 0.5
-	done
-	echo "The $configuration application did not start; its output:" >&2
-	tail -50 "$work/$configuration-stdout.txt" "$log_file" >&2 || true
-	exit 1
+	start_load_test_app "$configuration" "$port" "$log_file" "$work/$configuration-stdout.txt" "${extra[@]}"
 }
 
 load() {
 	local seconds="$1"
 	taskset -c "$load_cpu" wrk --latency -t "$wrk_threads" -c "$connections" -d "${seconds}s" \
 		-H "X-Request-ID: $request_id" -H "requestId: $request_id" "http://127.0.0.1:$port/hello"
-}
-
-# User + system CPU time of a process, in clock ticks.
-cpu_ticks() {
-	awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
-# The same for its JIT compiler threads only ("C1 CompilerThre", "C2 CompilerThre").
-jit_ticks() {
-	local total=0 task
-	for task in /proc/"$1"/task/*; do
-		if [[ "$(cat "$task/comm" 2> /dev/null)" == C[12]\ Compiler* ]]; then
-			total=$(( total + $(awk '{ print $14 + $15 }' "$task/stat") ))
-		fi
-	done
-	echo "$total"
 }
 
 # Each configuration must do what it claims: the starter and tracing runs log the request ID.
@@ -189,5 +122,5 @@ done
 description="$(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')); \
 ${rounds} rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t${wrk_threads} -c${connections} (CPU ${load_cpu}), \
 app JVM \`${java_opts}\` (CPU ${app_cpu}); GET /hello with X-Request-ID and requestId headers."
-java -Djava.awt.headless=true -cp "$full_classpath" dev.contextstarter.benchmarks.report.HttpLoadReport \
+java -Djava.awt.headless=true -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.contextstarter.benchmarks.report.HttpLoadReport \
 	"$raw" benchmarks/results "$description"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Paired CPU cost of two configurations of the load-test application: both run at the same
+# time, pinned to the same core, each under its own wrk (both on the other core), and each
+# round prints the CPU time per request of both. A VM whose speed drifts moves both sides
+# alike, so their ratio is far steadier than that of runs one after another (http-load.sh);
+# an A/A pair (one configuration twice) shows how steady. Two JVMs on one core cost more per
+# request than one alone, so only the ratio means anything.
+#
+# Usage: benchmarks/http-pair.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--skip-build]
+#                                CONFIGURATION[:APP-ARGUMENTS] CONFIGURATION[:APP-ARGUMENTS]
+# CONFIGURATION is baseline, starter, no-watchdog or tracing; APP-ARGUMENTS are added to the
+# app's command line, e.g. 'starter:--context.reactor.automatic-propagation=true'.
+# Environment: JAVA_OPTS (app JVM options), APP_CPU / LOAD_CPU (cores, default 0 and 1).
+set -euo pipefail
+
+duration=20
+warmup=120
+rounds=3
+build=true
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+		--duration) duration="$2"; shift 2 ;;
+		--warmup) warmup="$2"; shift 2 ;;
+		--rounds) rounds="$2"; shift 2 ;;
+		--skip-build) build=false; shift ;;
+		-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+		-*) echo "Unknown option: $1" >&2; exit 2 ;;
+		*) break ;;
+	esac
+done
+if [[ $# -ne 2 ]]; then
+	echo "Give two configurations; --help says how" >&2
+	exit 2
+fi
+cd "$(dirname "$0")/.."
+# shellcheck source=benchmarks/load-test-app.sh
+. benchmarks/load-test-app.sh
+prepare_load_test "$build"
+
+work=$(mktemp -d -t http-pair.XXXXXX)
+names=() pids=() ports=()
+trap 'kill "${pids[@]}" ${app_pid:-} 2> /dev/null || true; wait 2> /dev/null || true' EXIT
+for side in 0 1; do
+	spec=$([[ $side == 0 ]] && echo "$1" || echo "$2")
+	arguments=()
+	if [[ "$spec" == *:* ]]; then
+		read -r -a arguments <<< "${spec#*:}"
+	fi
+	start_load_test_app "${spec%%:*}" $((18080 + side)) "$work/side-$side.log" "$work/side-$side-stdout.txt" \
+		"${arguments[@]}"
+	pids+=("$app_pid") ports+=($((18080 + side))) names+=("$spec")
+done
+
+load_both() {
+	local seconds="$1" side
+	local loads=()
+	for side in 0 1; do
+		taskset -c "$load_cpu" wrk -t1 -c16 -d"${seconds}s" -H "X-Request-ID: $request_id" \
+			-H "requestId: $request_id" "http://127.0.0.1:${ports[$side]}/hello" > "$work/wrk-$side.txt" &
+		loads+=($!)
+	done
+	wait "${loads[@]}"
+}
+echo "http-pair: ${names[0]} vs ${names[1]} on CPU $app_cpu; warm-up ${warmup}s, ${rounds} rounds of ${duration}s" >&2
+load_both "$warmup"
+for round in $(seq 1 "$rounds"); do
+	before=("$(cpu_ticks "${pids[0]}")" "$(cpu_ticks "${pids[1]}")")
+	load_both "$duration"
+	line="round $round:"
+	micros=()
+	for side in 0 1; do
+		requests=$(awk '/ requests in / { print $1 }' "$work/wrk-$side.txt")
+		micros+=("$(awk -v ticks=$(( $(cpu_ticks "${pids[$side]}") - before[side] )) -v hz="$(getconf CLK_TCK)" \
+			-v requests="$requests" 'BEGIN { printf "%.1f", ticks / hz * 1e6 / requests }')")
+		line+=" ${names[$side]} ${micros[$side]} us/req ($requests requests);"
+	done
+	echo "$line ratio $(awk -v a="${micros[0]}" -v b="${micros[1]}" 'BEGIN { printf "%.3f", a / b }')"
+done
