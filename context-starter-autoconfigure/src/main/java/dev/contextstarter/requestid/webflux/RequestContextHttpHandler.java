@@ -81,7 +81,7 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
 		// Not a beforeCommit action: any commit action takes Spring off its fast commit path,
-		// which cost about a tenth of the throughput of a small endpoint (docs/benchmarks.md).
+		// which cost a small endpoint about a tenth of its CPU per request (docs/benchmarks.md).
 		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest serverRequest) {
 			NettyResponseRequestIdHandler.rememberRequestId(serverRequest.getNativeRequest(), requestId);
 		}
