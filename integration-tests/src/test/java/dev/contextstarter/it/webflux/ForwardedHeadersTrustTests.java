@@ -142,28 +142,42 @@ class ForwardedHeadersTrustTests {
 		}
 
 		private Seen echo(String localAddress, List<String> headers) {
-			ResponseEntity<Map<String, String>> response = client(localAddress).get().uri("/echo").headers((http) -> {
+			return ForwardedHeadersTrustTests.echo(this.port, localAddress, headers);
+		}
+
+		private WebClient client(String localAddress) {
+			return ForwardedHeadersTrustTests.client(this.port, localAddress);
+		}
+
+	}
+
+	static Seen echo(int port, String localAddress, List<String> headers) {
+		ResponseEntity<Map<String, String>> response = client(port, localAddress).get()
+			.uri("/echo")
+			.headers((http) -> {
 				http.add("X-Request-ID", "spoofed-id-1");
 				http.add("X-Tenant-ID", "tenant-a");
 				for (int i = 0; i < headers.size(); i += 2) {
 					http.add(headers.get(i), headers.get(i + 1));
 				}
-			}).retrieve().toEntity(new ParameterizedTypeReference<Map<String, String>>() {
-			}).block(Duration.ofSeconds(10));
-			assertThat(response).isNotNull();
-			return new Seen(response.getHeaders().getFirst("X-Request-ID"), response.getBody());
-		}
+			})
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<Map<String, String>>() {
+			})
+			.block(Duration.ofSeconds(10));
+		assertThat(response).isNotNull();
+		return new Seen(response.getHeaders().getFirst("X-Request-ID"), response.getBody());
+	}
 
-		private WebClient client(String localAddress) {
-			// The connection's source address is the peer the server sees: 127.0.0.0/8 is all
-			// loopback on Linux, so 127.0.0.2 is a second client host on this machine.
-			HttpClient http = HttpClient.create().bindAddress(() -> new InetSocketAddress(localAddress, 0));
-			return WebClient.builder()
-				.baseUrl("http://127.0.0.1:" + this.port)
-				.clientConnector(new ReactorClientHttpConnector(http))
-				.build();
-		}
-
+	static WebClient client(int port, String localAddress) {
+		// The connection's source address is the peer the server sees: 127.0.0.0/8 is all
+		// loopback on Linux, so 127.0.0.2 is a second client host on this machine.
+		HttpClient http = HttpClient.create().bindAddress(() -> new InetSocketAddress(localAddress, 0));
+		String host = localAddress.contains(":") ? "[::1]" : "127.0.0.1";
+		return WebClient.builder()
+			.baseUrl("http://" + host + ":" + port)
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.build();
 	}
 
 	record Seen(String responseId, Map<String, String> body) {
@@ -193,6 +207,46 @@ class ForwardedHeadersTrustTests {
 	@SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 			properties = "server.forward-headers-strategy=native")
 	class NativeStrategy extends Strategy {
+
+	}
+
+	/**
+	 * IPv6 and IPv4-mapped ranges on a real server (native strategy): the IPv4 peer 127.0.0.2
+	 * matches the mapped range {@code ::ffff:127.0.0.2/128}, the IPv6 peer ::1 its range, and
+	 * neither range is reachable through a forwarded header.
+	 */
+	@Nested
+	@SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "server.forward-headers-strategy=native", "context.request-id.trust=trusted-proxies",
+					"context.request-id.trusted-proxies=::ffff:127.0.0.2/128,::1/128",
+					"context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId" })
+	class Ipv6AndMappedRanges {
+
+		@LocalServerPort
+		int port;
+
+		@Test
+		void ipv4PeerMatchesItsMappedRange() {
+			assertThat(echo(this.port, TRUSTED_PROXY, List.of()).responseId()).isEqualTo("spoofed-id-1");
+		}
+
+		@Test
+		void ipv6PeerMatchesItsRange() {
+			Seen seen = echo(this.port, "::1", List.of());
+			assertThat(seen.responseId()).isEqualTo("spoofed-id-1");
+			assertThat(seen.body()).containsEntry("tenant", "tenant-a");
+		}
+
+		@Test
+		void untrustedIpv4PeerClaimingTrustedIpv6OrMappedAddressesIsNotTrusted() {
+			for (List<String> claim : List.of(List.of("X-Forwarded-For", "::1"),
+					List.of("Forwarded", "for=\"[::1]\""), List.of("Forwarded", "for=\"[::ffff:127.0.0.2]\""),
+					List.of("X-Forwarded-For", "::ffff:127.0.0.2"))) {
+				Seen seen = echo(this.port, UNTRUSTED_PEER, claim);
+				assertThat(seen.responseId()).as(claim.toString()).matches(WebFluxRequestContextTests.UUID_V4);
+				assertThat(seen.body()).as(claim.toString()).containsEntry("tenant", "null");
+			}
+		}
 
 	}
 
