@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -59,6 +61,12 @@ class AmqpPublisherTrustTests {
 	@Autowired
 	private MeterRegistry meterRegistry;
 
+	@Autowired
+	private ConnectionFactory connectionFactory;
+
+	@Autowired
+	private BeanFactory beanFactory;
+
 	private final String run = UUID.randomUUID().toString().substring(0, 8);
 
 	@BeforeAll
@@ -79,6 +87,20 @@ class AmqpPublisherTrustTests {
 		assertThat(seen.requestId()).isEqualTo("chosen-" + this.run);
 		assertThat(seen.tenant()).isEqualTo("tenant-a");
 		assertThat(seen.receivedUserId()).isEqualTo("guest");
+	}
+
+	@Test
+	void templateSettingItsConnectionsUserAsUserIdIsTrusted() throws Exception {
+		// The README's advice for publishers: the user-id their connection logs in with.
+		RabbitTemplate publisher = new RabbitTemplate(this.connectionFactory);
+		publisher.setBeanFactory(this.beanFactory);
+		publisher.setUserIdExpressionString("@rabbitConnectionFactory.username");
+		publisher.afterPropertiesSet();
+		send(publisher, "expression", null, "chosen-" + this.run, "tenant-a");
+		Seen seen = next();
+		assertThat(seen.receivedUserId()).isEqualTo("guest");
+		assertThat(seen.requestId()).isEqualTo("chosen-" + this.run);
+		assertThat(seen.tenant()).isEqualTo("tenant-a");
 	}
 
 	@Test
@@ -122,11 +144,16 @@ class AmqpPublisherTrustTests {
 	}
 
 	private void send(String label, @Nullable String userId, String requestId, String tenant) {
+		send(this.rabbitTemplate, label, userId, requestId, tenant);
+	}
+
+	private static void send(RabbitTemplate template, String label, @Nullable String userId, String requestId,
+			String tenant) {
 		MessageProperties properties = new MessageProperties();
 		properties.setUserId(userId);
 		properties.setHeader("x-request-id", requestId);
 		properties.setHeader("x-tenant-id", tenant);
-		this.rabbitTemplate.send("", QUEUE, new Message(label.getBytes(StandardCharsets.UTF_8), properties));
+		template.send("", QUEUE, new Message(label.getBytes(StandardCharsets.UTF_8), properties));
 	}
 
 	private static Seen next() throws InterruptedException {
