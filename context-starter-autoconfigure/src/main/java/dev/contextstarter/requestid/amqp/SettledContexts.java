@@ -34,11 +34,6 @@ final class SettledContexts {
 		this.contexts.put(new Key(properties, this.collected), context);
 	}
 
-	int size() {
-		expungeCollected();
-		return this.contexts.size();
-	}
-
 	private void expungeCollected() {
 		Reference<? extends MessageProperties> reference;
 		while ((reference = this.collected.poll()) != null) {
