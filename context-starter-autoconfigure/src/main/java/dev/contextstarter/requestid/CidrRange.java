@@ -6,8 +6,17 @@ import java.net.UnknownHostException;
 /**
  * An IPv4 or IPv6 address range in CIDR notation, such as {@code 10.0.0.0/8} or
  * {@code ::1/128}. A bare address is a range of one.
+ * <p>
+ * IPv4-mapped IPv6 addresses ({@code ::ffff:10.1.1.1}, what a dual-stack socket may report
+ * for an IPv4 client) are the IPv4 addresses they carry: they match IPv4 ranges, and a range
+ * written in the mapped form ({@code ::ffff:10.0.0.0/104}) is the IPv4 range
+ * {@code 10.0.0.0/8}, matching both forms of its addresses. Other IPv6 addresses, including
+ * the deprecated IPv4-compatible form {@code ::10.1.1.1}, never match an IPv4 range.
  */
 public final class CidrRange {
+
+	/** The bits of {@code ::ffff:0:0/96} in front of an IPv4-mapped address. */
+	private static final int MAPPED_PREFIX_BITS = 96;
 
 	private final String notation;
 
@@ -32,7 +41,11 @@ public final class CidrRange {
 		int slash = trimmed.indexOf('/');
 		String address = (slash >= 0) ? trimmed.substring(0, slash) : trimmed;
 		byte[] bytes = parseLiteral(address, notation);
-		int maxPrefix = bytes.length * 8;
+		// InetAddress turns an IPv4-mapped literal into its IPv4 address: its prefix counts
+		// the 96 bits of the mapping too.
+		boolean mapped = bytes.length == 4 && address.indexOf(':') >= 0;
+		int mappingBits = mapped ? MAPPED_PREFIX_BITS : 0;
+		int maxPrefix = mappingBits + bytes.length * 8;
 		int prefix = maxPrefix;
 		if (slash >= 0) {
 			String digits = trimmed.substring(slash + 1);
@@ -44,8 +57,12 @@ public final class CidrRange {
 				throw new IllegalArgumentException(
 						"'" + notation + "' has a prefix length above " + maxPrefix);
 			}
+			if (prefix < mappingBits) {
+				throw new IllegalArgumentException("'" + notation + "' reaches beyond the IPv4-mapped addresses ::ffff:0:0/96;"
+						+ " write an IPv4 range or an IPv6 range without the mapped form");
+			}
 		}
-		return new CidrRange(trimmed, bytes, prefix);
+		return new CidrRange(trimmed, bytes, prefix - mappingBits);
 	}
 
 	private static byte[] parseLiteral(String address, String notation) {
@@ -68,12 +85,13 @@ public final class CidrRange {
 	}
 
 	/**
-	 * Whether the address lies in this range. IPv4 and IPv6 ranges never match each other.
+	 * Whether the address lies in this range. IPv4 and IPv6 ranges never match each other,
+	 * except through IPv4-mapped addresses, which count as the IPv4 address they carry.
 	 * @param address the address
 	 * @return whether it matches
 	 */
 	public boolean contains(InetAddress address) {
-		byte[] candidate = address.getAddress();
+		byte[] candidate = unmapped(address.getAddress());
 		if (candidate.length != this.network.length) {
 			return false;
 		}
@@ -89,6 +107,21 @@ public final class CidrRange {
 		}
 		int mask = (0xFF << (8 - remainingBits)) & 0xFF;
 		return (candidate[fullBytes] & mask) == (this.network[fullBytes] & mask);
+	}
+
+	private static byte[] unmapped(byte[] address) {
+		if (address.length != 16) {
+			return address;
+		}
+		for (int i = 0; i < 10; i++) {
+			if (address[i] != 0) {
+				return address;
+			}
+		}
+		if (address[10] != (byte) 0xFF || address[11] != (byte) 0xFF) {
+			return address;
+		}
+		return new byte[] { address[12], address[13], address[14], address[15] };
 	}
 
 	@Override

@@ -1,6 +1,9 @@
 package dev.contextstarter.requestid;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,6 +52,8 @@ public final class RequestIdPolicy {
 
 	private final List<CidrRange> trustedProxies;
 
+	private final boolean unixSocketPeersTrusted;
+
 	private final RequestIdGenerator generator;
 
 	private final RequestIdRejectionListener rejectionListener;
@@ -64,6 +69,23 @@ public final class RequestIdPolicy {
 	 */
 	public RequestIdPolicy(int minLength, int maxLength, RequestIdTrust trust, List<CidrRange> trustedProxies,
 			RequestIdGenerator generator, RequestIdRejectionListener rejectionListener) {
+		this(minLength, maxLength, trust, trustedProxies, false, generator, rejectionListener);
+	}
+
+	/**
+	 * Create a policy.
+	 * @param minLength the shortest ID accepted (at least 1)
+	 * @param maxLength the longest ID accepted (at most {@value #HARD_MAX_LENGTH})
+	 * @param trust whose IDs are accepted
+	 * @param trustedProxies the peers trusted under {@link RequestIdTrust#TRUSTED_PROXIES}
+	 * @param unixSocketPeersTrusted whether a peer connected over a Unix domain socket is
+	 * trusted under {@link RequestIdTrust#TRUSTED_PROXIES}
+	 * @param generator creates replacement IDs
+	 * @param rejectionListener told about every replacement
+	 */
+	public RequestIdPolicy(int minLength, int maxLength, RequestIdTrust trust, List<CidrRange> trustedProxies,
+			boolean unixSocketPeersTrusted, RequestIdGenerator generator,
+			RequestIdRejectionListener rejectionListener) {
 		if (minLength < 1 || maxLength < minLength || maxLength > HARD_MAX_LENGTH) {
 			throw new IllegalArgumentException("Request ID length bounds must satisfy 1 <= min <= max <= "
 					+ HARD_MAX_LENGTH + " but were " + minLength + ".." + maxLength);
@@ -72,6 +94,7 @@ public final class RequestIdPolicy {
 		this.maxLength = maxLength;
 		this.trust = Objects.requireNonNull(trust, "trust must not be null");
 		this.trustedProxies = List.copyOf(trustedProxies);
+		this.unixSocketPeersTrusted = unixSocketPeersTrusted;
 		this.generator = Objects.requireNonNull(generator, "generator must not be null");
 		this.rejectionListener = Objects.requireNonNull(rejectionListener, "rejectionListener must not be null");
 	}
@@ -114,6 +137,37 @@ public final class RequestIdPolicy {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether the peer of a connection may choose the request ID. Under
+	 * {@link RequestIdTrust#TRUSTED_PROXIES} an IP peer is trusted when a range contains its
+	 * address, a Unix domain socket peer only when such peers were trusted explicitly, and any
+	 * other or unknown peer never.
+	 * @param connectionPeer the address of the connection's other end (the socket's, never
+	 * one taken from forwarded headers), or {@code null} if unknown
+	 * @return whether IDs from it are accepted
+	 */
+	public boolean isTrustedPeer(@Nullable SocketAddress connectionPeer) {
+		return switch (this.trust) {
+			case IF_VALID -> true;
+			case NEVER -> false;
+			case TRUSTED_PROXIES -> isTrustedProxy(connectionPeer);
+		};
+	}
+
+	private boolean isTrustedProxy(@Nullable SocketAddress connectionPeer) {
+		if (connectionPeer instanceof InetSocketAddress inet) {
+			// An unresolved address names a host, not a peer: never trusted.
+			return !inet.isUnresolved() && isTrusted(inet.getAddress());
+		}
+		return connectionPeer != null && isUnixDomainSocket(connectionPeer) && this.unixSocketPeersTrusted;
+	}
+
+	private static boolean isUnixDomainSocket(SocketAddress address) {
+		// Netty's own type, without depending on Netty.
+		return address instanceof UnixDomainSocketAddress
+				|| address.getClass().getName().equals("io.netty.channel.unix.DomainSocketAddress");
 	}
 
 	/**

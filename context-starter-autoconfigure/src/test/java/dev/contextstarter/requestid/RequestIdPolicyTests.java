@@ -1,6 +1,9 @@
 package dev.contextstarter.requestid;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +59,41 @@ class RequestIdPolicyTests {
 		assertThat(proxies.isTrusted(InetAddress.getByName("::1"))).isTrue();
 		assertThat(proxies.isTrusted(other)).isFalse();
 		assertThat(proxies.isTrusted(null)).isFalse();
+	}
+
+	@Test
+	void connectionPeerIsTrustedOnlyWithinTheRanges() throws Exception {
+		RequestIdPolicy proxies = policy(RequestIdTrust.TRUSTED_PROXIES, "10.0.0.0/8", "2001:db8::/32");
+		assertThat(proxies.isTrustedPeer(new InetSocketAddress(InetAddress.getByName("10.1.1.1"), 4711))).isTrue();
+		assertThat(proxies.isTrustedPeer(new InetSocketAddress(InetAddress.getByName("2001:db8::5"), 4711))).isTrue();
+		assertThat(proxies.isTrustedPeer(new InetSocketAddress(InetAddress.getByName("::ffff:10.1.1.1"), 1))).isTrue();
+		assertThat(proxies.isTrustedPeer(new InetSocketAddress(InetAddress.getByName("11.1.1.1"), 4711))).isFalse();
+		assertThat(proxies.isTrustedPeer(new InetSocketAddress(InetAddress.getByName("2001:db9::5"), 1))).isFalse();
+		// A host name is a claim, not a peer: never resolved, never trusted.
+		assertThat(proxies.isTrustedPeer(InetSocketAddress.createUnresolved("10.1.1.1", 4711))).isFalse();
+		assertThat(proxies.isTrustedPeer(null)).isFalse();
+		assertThat(proxies.isTrustedPeer(new SocketAddress() {
+		})).isFalse();
+	}
+
+	@Test
+	void unixDomainSocketPeerIsTrustedOnlyWhenConfigured() {
+		SocketAddress unixPeer = UnixDomainSocketAddress.of("/run/proxy.sock");
+		assertThat(policy(RequestIdTrust.TRUSTED_PROXIES, "0.0.0.0/0", "::/0").isTrustedPeer(unixPeer)).isFalse();
+		RequestIdPolicy unixTrusted = new RequestIdPolicy(1, 128, RequestIdTrust.TRUSTED_PROXIES, List.of(), true,
+				() -> "generated", RequestIdRejectionListener.NONE);
+		assertThat(unixTrusted.isTrustedPeer(unixPeer)).isTrue();
+		assertThat(unixTrusted.isTrustedPeer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1))).isFalse();
+	}
+
+	@Test
+	void peerMattersOnlyUnderTrustedProxies() {
+		SocketAddress unixPeer = UnixDomainSocketAddress.of("/run/proxy.sock");
+		assertThat(policy(RequestIdTrust.IF_VALID).isTrustedPeer(null)).isTrue();
+		assertThat(policy(RequestIdTrust.IF_VALID).isTrustedPeer(unixPeer)).isTrue();
+		assertThat(policy(RequestIdTrust.NEVER).isTrustedPeer(unixPeer)).isFalse();
+		assertThat(policy(RequestIdTrust.NEVER, "127.0.0.0/8")
+			.isTrustedPeer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1))).isFalse();
 	}
 
 	@Test

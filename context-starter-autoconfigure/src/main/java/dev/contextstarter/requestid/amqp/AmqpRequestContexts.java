@@ -1,8 +1,11 @@
 package dev.contextstarter.requestid.amqp;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.Message;
@@ -17,6 +20,11 @@ import dev.contextstarter.requestid.RequestIdPolicy;
 /**
  * Reads and writes the request context of RabbitMQ messages: the request ID under one header
  * (default {@code x-request-id}) and each configured field under its lowercased HTTP header.
+ * <p>
+ * Whether a message's ID and fields are accepted depends on its publisher, as the
+ * {@link AmqpTrust} mode says: with {@link AmqpTrust#TRUSTED_USERS}, only a message whose
+ * broker-validated {@code user-id} property names a trusted user may choose them. Fields are
+ * validated like the ID on every path that reads a message.
  * <p>
  * Also the API for batch listeners: the batch as a whole runs under a context of its own, and
  * {@link #open(Message)} switches to one message's context while handling it:
@@ -42,14 +50,36 @@ public final class AmqpRequestContexts {
 
 	private final InboundContextResolver resolver;
 
+	private final AmqpTrust trust;
+
+	private final Set<String> trustedUsers;
+
+	private final SettledContexts untrustedSettled = new SettledContexts();
+
 	/**
-	 * Create the codec.
+	 * Create the codec that accepts a valid ID and valid fields from any publisher.
 	 * @param policy validates and generates IDs
 	 * @param idHeader the AMQP header of the request ID
 	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
 	 * is {@link InboundContextResolver#amqpHeader(ContextField) lowercased})
 	 */
 	public AmqpRequestContexts(RequestIdPolicy policy, String idHeader, List<ContextField> fields) {
+		this(policy, idHeader, fields, AmqpTrust.IF_VALID, Set.of());
+	}
+
+	/**
+	 * Create the codec.
+	 * @param policy validates and generates IDs
+	 * @param idHeader the AMQP header of the request ID
+	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
+	 * is {@link InboundContextResolver#amqpHeader(ContextField) lowercased})
+	 * @param trust whose IDs and fields are accepted
+	 * @param trustedUsers the users trusted under {@link AmqpTrust#TRUSTED_USERS}
+	 */
+	public AmqpRequestContexts(RequestIdPolicy policy, String idHeader, List<ContextField> fields, AmqpTrust trust,
+			Collection<String> trustedUsers) {
+		this.trust = Objects.requireNonNull(trust, "trust must not be null");
+		this.trustedUsers = Set.copyOf(trustedUsers);
 		this.idHeader = idHeader;
 		List<ContextField> amqpFields = new ArrayList<>(fields.size());
 		for (ContextField field : fields) {
@@ -68,21 +98,60 @@ public final class AmqpRequestContexts {
 	}
 
 	/**
-	 * Return the context a received message is handled under. A missing or invalid ID is
-	 * replaced by a new one (and counted); the message's header is then set to the new ID so
-	 * that every later read of the same message, and a reply to it, agrees.
+	 * Return the context a received message is handled under. A missing or invalid ID, or
+	 * one from an untrusted publisher, is replaced by a new one (and counted), and so are
+	 * the fields of an untrusted publisher dropped; the message's header is then set to the
+	 * new ID, and every later read of the same message, and a reply to it, agrees.
 	 * @param message the received message
 	 * @return its context
 	 */
 	public RequestContext contextOf(Message message) {
-		MessageProperties properties = message.getMessageProperties();
+		return contextOf(message.getMessageProperties());
+	}
+
+	private RequestContext contextOf(MessageProperties properties) {
+		boolean trusted = isTrustedPublisher(properties);
+		if (!trusted) {
+			RequestContext settled = this.untrustedSettled.get(properties);
+			if (settled != null) {
+				return settled;
+			}
+		}
 		Map<String, @Nullable Object> headers = properties.getHeaders();
-		RequestContext context = this.resolver.resolve((name) -> values(headers, name), true, SOURCE);
+		RequestContext context = this.resolver.resolve((name) -> values(headers, name), trusted, SOURCE);
 		Object current = headers.get(this.idHeader);
 		if (!(current instanceof String text && text.equals(context.requestId()))) {
 			properties.setHeader(this.idHeader, context.requestId());
 		}
+		if (!trusted) {
+			this.untrustedSettled.put(properties, context);
+		}
 		return context;
+	}
+
+	/**
+	 * Whether a received message's publisher may choose its request ID and fields.
+	 * @param properties the received message's properties
+	 * @return whether they are accepted when valid
+	 */
+	public boolean isTrustedPublisher(MessageProperties properties) {
+		return switch (this.trust) {
+			case IF_VALID -> true;
+			case NEVER -> false;
+			// The received user-id, which the broker checked against the publishing connection.
+			case TRUSTED_USERS -> {
+				String userId = properties.getReceivedUserId();
+				yield userId != null && this.trustedUsers.contains(userId);
+			}
+		};
+	}
+
+	/**
+	 * The trust mode.
+	 * @return whose IDs and fields are accepted
+	 */
+	public AmqpTrust trust() {
+		return this.trust;
 	}
 
 	/**
@@ -120,23 +189,13 @@ public final class AmqpRequestContexts {
 	}
 
 	/**
-	 * Copy the request ID and field headers of a received message to its reply, keeping any
-	 * the reply already has.
+	 * Give a reply the context of the received message it answers, keeping any header the
+	 * reply already has: the settled ID, and only the fields that were accepted.
 	 * @param request the received message's properties
 	 * @param reply the reply's properties
 	 */
 	public void copyToReply(MessageProperties request, MessageProperties reply) {
-		copyIfAbsent(request, reply, this.idHeader);
-		for (ContextField field : this.fields) {
-			copyIfAbsent(request, reply, field.header());
-		}
-	}
-
-	private static void copyIfAbsent(MessageProperties request, MessageProperties reply, String header) {
-		Object value = request.getHeaders().get(header);
-		if (value != null) {
-			reply.getHeaders().putIfAbsent(header, value);
-		}
+		stamp(reply, contextOf(request));
 	}
 
 	private static List<@Nullable String> values(Map<String, @Nullable Object> headers, String name) {

@@ -38,7 +38,8 @@ public final class AmqpRequestContextAutoConfiguration {
 	@ConditionalOnMissingBean
 	AmqpRequestContexts amqpRequestContexts(RequestIdPolicy policy, AmqpRequestContextProperties properties,
 			ContextProperties contextProperties) {
-		return new AmqpRequestContexts(policy, properties.getHeader(), contextProperties.contextFields());
+		return new AmqpRequestContexts(policy, properties.getHeader(), contextProperties.contextFields(),
+				properties.getTrust(), properties.getTrustedUsers());
 	}
 
 	@Bean

@@ -47,7 +47,7 @@ public final class RequestContextAutoConfiguration {
 		RequestIdRejectionListener listener = (source, reason) -> listeners
 			.forEach((each) -> each.rejected(source, reason));
 		return new RequestIdPolicy(properties.getMinLength(), properties.getMaxLength(), properties.getTrust(),
-				properties.trustedProxyRanges(), generator, listener);
+				properties.trustedProxyRanges(), properties.isTrustUnixSocketPeers(), generator, listener);
 	}
 
 	@Bean

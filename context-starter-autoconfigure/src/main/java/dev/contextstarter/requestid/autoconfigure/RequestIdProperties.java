@@ -45,9 +45,17 @@ public class RequestIdProperties implements Validator {
 	private RequestIdTrust trust = RequestIdTrust.IF_VALID;
 
 	/**
-	 * Peer address ranges (CIDR) whose request IDs are accepted when trust is trusted-proxies.
+	 * Address ranges (CIDR, IPv4 or IPv6) of the proxies whose request IDs and context fields
+	 * are accepted when trust is trusted-proxies; matched against the peer of the TCP
+	 * connection (the last hop), never an address from forwarded headers.
 	 */
 	private List<String> trustedProxies = new ArrayList<>();
+
+	/**
+	 * Whether a peer connected over a Unix domain socket is a trusted proxy when trust is
+	 * trusted-proxies.
+	 */
+	private boolean trustUnixSocketPeers;
 
 	/**
 	 * MDC key of the request ID.
@@ -102,6 +110,14 @@ public class RequestIdProperties implements Validator {
 		this.trustedProxies = trustedProxies;
 	}
 
+	public boolean isTrustUnixSocketPeers() {
+		return this.trustUnixSocketPeers;
+	}
+
+	public void setTrustUnixSocketPeers(boolean trustUnixSocketPeers) {
+		this.trustUnixSocketPeers = trustUnixSocketPeers;
+	}
+
 	public String getMdcKey() {
 		return this.mdcKey;
 	}
@@ -153,9 +169,10 @@ public class RequestIdProperties implements Validator {
 						"context.request-id.trusted-proxies[" + i + "] is invalid: " + ex.getMessage());
 			}
 		}
-		if (properties.getTrust() == RequestIdTrust.TRUSTED_PROXIES && properties.getTrustedProxies().isEmpty()) {
+		if (properties.getTrust() == RequestIdTrust.TRUSTED_PROXIES && properties.getTrustedProxies().isEmpty()
+				&& !properties.isTrustUnixSocketPeers()) {
 			errors.rejectValue("trustedProxies", "required",
-					"context.request-id.trusted-proxies must list at least one CIDR range when context.request-id.trust is trusted-proxies");
+					"context.request-id.trusted-proxies must list at least one CIDR range (or context.request-id.trust-unix-socket-peers be true) when context.request-id.trust is trusted-proxies");
 		}
 	}
 

@@ -1,10 +1,7 @@
 package dev.contextstarter.requestid.webflux;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdTrust;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
@@ -52,6 +50,8 @@ public final class RequestContextHttpHandler implements HttpHandler {
 
 	private final String responseHeader;
 
+	private final ConnectionPeers peers;
+
 	/**
 	 * Create a handler.
 	 * @param delegate the handler to wrap
@@ -61,6 +61,7 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		this.delegate = delegate;
 		this.resolver = resolver;
 		this.responseHeader = resolver.idHeaders().get(0);
+		this.peers = new ConnectionPeers(resolver.policy().trust() == RequestIdTrust.TRUSTED_PROXIES);
 	}
 
 	/**
@@ -76,7 +77,8 @@ public final class RequestContextHttpHandler implements HttpHandler {
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
 		HttpHeaders requestHeaders = request.getHeaders();
-		boolean trusted = this.resolver.policy().isTrusted(peerAddress(request));
+		// The socket's peer decides, never the forwarded headers (see ConnectionPeers).
+		boolean trusted = this.resolver.policy().isTrustedPeer(this.peers.of(request));
 		RequestContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
@@ -95,11 +97,6 @@ public final class RequestContextHttpHandler implements HttpHandler {
 				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
 			return RequestContextRestoring.mono(handled, context);
 		}
-	}
-
-	private static @Nullable InetAddress peerAddress(ServerHttpRequest request) {
-		InetSocketAddress remote = request.getRemoteAddress();
-		return (remote != null) ? remote.getAddress() : null;
 	}
 
 	/**

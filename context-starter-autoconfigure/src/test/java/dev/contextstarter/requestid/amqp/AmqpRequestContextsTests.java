@@ -33,8 +33,7 @@ class AmqpRequestContextsTests {
 
 	@Test
 	void validIdAndFieldsAreUsedAsSent() {
-		Message message = message("x-request-id", "abc-123");
-		message.getMessageProperties().setHeader("x-tenant-id", "t1");
+		Message message = claiming("abc-123", "t1");
 		RequestContext context = this.contexts.contextOf(message);
 		assertThat(context.requestId()).isEqualTo("abc-123");
 		assertThat(context.field("tenant")).isEqualTo("t1");
@@ -112,6 +111,87 @@ class AmqpRequestContextsTests {
 			Message inside = postProcessor.postProcessMessage(new Message(new byte[0], new MessageProperties()));
 			assertThat((String) inside.getMessageProperties().getHeader("x-request-id")).isEqualTo("req-9");
 		}
+	}
+
+	@Test
+	void trustedUsersAcceptOnlyMessagesWhoseValidatedUserIdIsTrusted() {
+		AmqpRequestContexts trustedUsers = codec(AmqpTrust.TRUSTED_USERS, "orders");
+		Message fromOrders = claiming("chosen-1", "tenant-a");
+		fromOrders.getMessageProperties().setReceivedUserId("orders");
+		RequestContext trusted = trustedUsers.contextOf(fromOrders);
+		assertThat(trusted.requestId()).isEqualTo("chosen-1");
+		assertThat(trusted.field("tenant")).isEqualTo("tenant-a");
+
+		for (String publisher : new String[] { null, "guest", "ORDERS", "orders " }) {
+			Message other = claiming("chosen-2", "tenant-b");
+			other.getMessageProperties().setReceivedUserId(publisher);
+			// The outgoing user-id is what the sender wished; only the received one was validated.
+			other.getMessageProperties().setUserId("orders");
+			RequestContext untrusted = trustedUsers.contextOf(other);
+			assertThat(untrusted.requestId()).as(publisher).isNotEqualTo("chosen-2").matches("[0-9a-f-]{36}");
+			assertThat(untrusted.field("tenant")).as(publisher).isNull();
+		}
+		assertThat(this.rejections).containsExactly("amqp:untrusted", "amqp:untrusted", "amqp:untrusted",
+				"amqp:untrusted");
+	}
+
+	@Test
+	void neverAcceptsNoPublishersIdOrFields() {
+		Message message = claiming("chosen-1", "tenant-a");
+		message.getMessageProperties().setReceivedUserId("orders");
+		RequestContext context = codec(AmqpTrust.NEVER, "orders").contextOf(message);
+		assertThat(context.requestId()).isNotEqualTo("chosen-1");
+		assertThat(context.field("tenant")).isNull();
+		assertThat(this.rejections).containsExactly("amqp:untrusted");
+	}
+
+	@Test
+	void everyReadOfAnUntrustedMessageAgreesAndCountsOnce() {
+		AmqpRequestContexts never = codec(AmqpTrust.NEVER);
+		Message message = claiming("chosen-1", "tenant-a");
+		RequestContext first = never.contextOf(message);
+		assertThat(never.contextOf(message)).isSameAs(first);
+		try (var scope = never.open(message)) {
+			assertThat(RequestContextHolder.current()).isSameAs(first);
+		}
+		assertThat((String) message.getMessageProperties().getHeader("x-request-id")).isEqualTo(first.requestId());
+		assertThat(this.rejections).containsExactly("amqp:untrusted");
+
+		// An equal message that arrived separately is a message of its own.
+		Message twin = claiming("chosen-1", "tenant-a");
+		assertThat(never.contextOf(twin).requestId()).isNotEqualTo(first.requestId());
+	}
+
+	@Test
+	void replyCarriesTheSettledIdAndOnlyAcceptedFields() {
+		AmqpRequestContexts never = codec(AmqpTrust.NEVER);
+		Message request = claiming("chosen-1", "tenant-a");
+		RequestContext settled = never.contextOf(request);
+		MessageProperties reply = new MessageProperties();
+		never.copyToReply(request.getMessageProperties(), reply);
+		assertThat((String) reply.getHeader("x-request-id")).isEqualTo(settled.requestId());
+		assertThat(reply.getHeaders()).doesNotContainKey("x-tenant-id");
+
+		Message trustedRequest = claiming("chosen-2", "bad tenant\n");
+		MessageProperties trustedReply = new MessageProperties();
+		this.contexts.copyToReply(trustedRequest.getMessageProperties(), trustedReply);
+		assertThat((String) trustedReply.getHeader("x-request-id")).isEqualTo("chosen-2");
+		assertThat(trustedReply.getHeaders()).doesNotContainKey("x-tenant-id");
+	}
+
+	private AmqpRequestContexts codec(AmqpTrust trust, String... trustedUsers) {
+		return new AmqpRequestContexts(
+				new RequestIdPolicy(1, 128, RequestIdTrust.IF_VALID, List.of(), new RandomUuidGenerator(),
+						(source, reason) -> this.rejections.add(source + ":" + reason.tagValue())),
+				"x-request-id", List.of(new ContextField("tenant", "X-Tenant-ID", "tenantId")), trust,
+				List.of(trustedUsers));
+	}
+
+	/** A message whose publisher claims an ID and a tenant. */
+	private static Message claiming(String requestId, String tenant) {
+		Message message = message("x-request-id", requestId);
+		message.getMessageProperties().setHeader("x-tenant-id", tenant);
+		return message;
 	}
 
 	private static Message message(String header, Object value) {

@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import org.aopalliance.aop.Advice;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -27,6 +28,7 @@ import reactor.core.publisher.Hooks;
 
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
+import dev.contextstarter.requestid.amqp.AmqpTrust;
 import dev.contextstarter.requestid.amqp.ListenerSubscriptionContextHook;
 import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
@@ -178,6 +180,34 @@ class AmqpRequestContextAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("context.amqp.header");
 		});
+	}
+
+	@Test
+	void trustedUsersModeTrustsOnlyTheListedUsers() {
+		this.contextRunner
+			.withPropertyValues("context.amqp.trust=trusted-users", "context.amqp.trusted-users=orders,billing")
+			.run((context) -> {
+				AmqpRequestContexts contexts = context.getBean(AmqpRequestContexts.class);
+				assertThat(contexts.trust()).isEqualTo(AmqpTrust.TRUSTED_USERS);
+				MessageProperties fromBilling = new MessageProperties();
+				fromBilling.setReceivedUserId("billing");
+				assertThat(contexts.isTrustedPublisher(fromBilling)).isTrue();
+				assertThat(contexts.isTrustedPublisher(new MessageProperties())).isFalse();
+			});
+	}
+
+	@Test
+	void trustedUsersModeWithoutUsersFailsAtStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("context.amqp.trust=trusted-users").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("context.amqp.trusted-users");
+		});
+	}
+
+	@Test
+	void trustDefaultsToAnyValidIdFromAnyPublisher() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(AmqpRequestContexts.class).trust())
+			.isEqualTo(AmqpTrust.IF_VALID));
 	}
 
 	private static Advice[] containerAdviceChain(AbstractMessageListenerContainer container) {

@@ -1,5 +1,8 @@
 package dev.contextstarter.requestid.autoconfigure;
 
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -134,6 +137,29 @@ class RequestContextAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("context.request-id.trusted-proxies"));
+	}
+
+	@Test
+	void trustedProxiesModeWithUnixSocketPeersOnlyStarts() {
+		this.contextRunner
+			.withPropertyValues("context.request-id.trust=trusted-proxies",
+					"context.request-id.trust-unix-socket-peers=true")
+			.run((context) -> {
+				RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);
+				assertThat(policy.isTrustedPeer(UnixDomainSocketAddress.of("/run/proxy.sock"))).isTrue();
+				assertThat(policy.isTrustedPeer(new InetSocketAddress("127.0.0.1", 1))).isFalse();
+			});
+	}
+
+	@Test
+	void mappedRangeWiderThanTheMappedBlockFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("context.request-id.trust=trusted-proxies",
+					"context.request-id.trusted-proxies=::ffff:10.0.0.0/8")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("context.request-id.trusted-proxies[0]"));
 	}
 
 	@Test

@@ -78,6 +78,13 @@ public class WebFluxTestApplication {
 			return Mono.just(seen);
 		}
 
+		@GetMapping("/remote-address")
+		Mono<String> remoteAddress(ServerWebExchange exchange) {
+			// The client address as the application sees it: rewritten from forwarded headers
+			// by the framework and native strategies.
+			return Mono.just(String.valueOf(exchange.getRequest().getRemoteAddress()));
+		}
+
 		@GetMapping("/headers-cleared")
 		Mono<String> headersCleared(ServerWebExchange exchange) {
 			// An application (or a library) that starts its response headers afresh.
