@@ -4,6 +4,7 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -109,7 +110,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		this.elapsedScheduler = elapsedScheduler;
 		this.timer = timer;
 		this.timeSource = timeSource;
-		this.clock = timeSource.asClock();
+		// the zone a cron trigger without one runs in: the system's, as in ThreadPoolTaskScheduler
+		this.clock = timeSource.asClock().withZone(ZoneId.systemDefault());
 		this.checkInterval = checkInterval;
 		this.jumpThreshold = jumpThreshold;
 	}
