@@ -711,10 +711,9 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
-			CompletableFuture<Object> occurrence;
+			boolean cancelledNow;
 			synchronized (this) {
-				occurrence = this.occurrence;
-				if (occurrence.isDone()) {
+				if (this.occurrence.isDone()) {
 					return false;
 				}
 				this.cancelled = true;
@@ -727,9 +726,11 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 				if (mayInterruptIfRunning && runner != null) {
 					runner.interrupt();
 				}
+				// under the lock, so that a run ending now cannot complete the future first
+				cancelledNow = this.occurrence.cancel(false);
 			}
 			ClockJumpAwareTaskScheduler.this.wallTasks.remove(this);
-			return occurrence.cancel(false);
+			return cancelledNow;
 		}
 
 		@Override
