@@ -1,8 +1,10 @@
 package dev.contextstarter.clock;
 
+import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -22,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
-import org.springframework.scheduling.TriggerContext;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.SimpleTriggerContext;
 import org.springframework.scheduling.support.TaskUtils;
 import org.springframework.util.Assert;
 import org.springframework.util.ErrorHandler;
@@ -45,14 +50,25 @@ import org.springframework.util.ErrorHandler;
  * <b>Elapsed tasks</b> (fixed rate, fixed delay) follow the monotonic clock and ignore wall
  * jumps; they are handed to the elapsed-time scheduler as they are.
  * <p>
+ * Where no jump or stall happens it keeps {@link ThreadPoolTaskScheduler}'s contract: the same
+ * futures, one {@link ErrorHandler} for every kind of task with Spring's defaults (log and
+ * propagate for one-time tasks, log and suppress for repeating ones), and a {@link Trigger}
+ * asked exactly what Spring asks it: once when scheduled and once after each run. Only
+ * Spring's own triggers ({@code CronTrigger}, {@code PeriodicTrigger}), whose answers depend on
+ * nothing but the context, are asked ahead, to count missed occurrences and to find where to
+ * resume after the wall clock went back.
+ * <p>
  * A running task can read {@link ScheduledRun#current()}.
  */
 public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClockJumpAwareTaskScheduler.class);
 
-	/** Upper bound on occurrences counted after a long jump (an every-second cron over years). */
+	/** Upper bound on occurrences counted or skipped in one wake (an every-second cron over years). */
 	static final int MAX_COUNTED_OCCURRENCES = 100_000;
+
+	/** Triggers of this package answer from their context alone, so they may be asked ahead. */
+	private static final String SPRING_TRIGGERS_PACKAGE = "org.springframework.scheduling.support.";
 
 	private final TaskScheduler elapsedScheduler;
 
@@ -72,7 +88,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 
 	private List<ScheduledRunListener> listeners = List.of();
 
-	private ErrorHandler errorHandler = TaskUtils.LOG_AND_SUPPRESS_ERROR_HANDLER;
+	/** {@code null}: Spring's defaults, chosen per task kind. */
+	private volatile @Nullable ErrorHandler errorHandler;
 
 	private @Nullable Runnable shutdownAction;
 
@@ -93,15 +110,18 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		this.elapsedScheduler = elapsedScheduler;
 		this.timer = timer;
 		this.timeSource = timeSource;
-		this.clock = timeSource.asClock();
+		// the zone a cron trigger without one runs in: the system's, as in ThreadPoolTaskScheduler
+		this.clock = timeSource.asClock().withZone(ZoneId.systemDefault());
 		this.checkInterval = checkInterval;
 		this.jumpThreshold = jumpThreshold;
 	}
 
 	/**
 	 * Decorate a {@link ThreadPoolTaskScheduler} (initialising it if needed): its pool runs
-	 * every task, and it is shut down with this scheduler.
-	 * @param delegate the thread pool scheduler, for example the one Boot's builder made
+	 * every task, and it is shut down with this scheduler. An {@link ErrorHandler} set on it
+	 * before cannot be read back: set it with {@link #setErrorHandler(ErrorHandler)} instead,
+	 * or use {@link #decorate(Consumer, TimeSource, Duration, Duration)}.
+	 * @param delegate the thread pool scheduler
 	 * @param timeSource the clocks
 	 * @param checkInterval the longest a wall task sleeps before re-reading the wall clock
 	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
@@ -119,8 +139,29 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		}
 		ClockJumpAwareTaskScheduler scheduler = new ClockJumpAwareTaskScheduler(delegate, timer, timeSource,
 				checkInterval, jumpThreshold);
+		if (delegate instanceof ErrorHandlerRecordingScheduler recording) {
+			scheduler.errorHandler = recording.errorHandler;
+		}
 		scheduler.setShutdownAction(delegate::destroy);
 		return scheduler;
+	}
+
+	/**
+	 * Create a {@link ThreadPoolTaskScheduler}, let {@code configurer} set it up, and decorate
+	 * it. An {@link ErrorHandler} the configurer sets (for example a Boot
+	 * {@code ThreadPoolTaskSchedulerCustomizer}) becomes this scheduler's, for every task.
+	 * @param configurer sets up the delegate, for example Boot's
+	 * {@code ThreadPoolTaskSchedulerBuilder::configure}
+	 * @param timeSource the clocks
+	 * @param checkInterval the longest a wall task sleeps before re-reading the wall clock
+	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
+	 * @return the decorator
+	 */
+	public static ClockJumpAwareTaskScheduler decorate(Consumer<? super ThreadPoolTaskScheduler> configurer,
+			TimeSource timeSource, Duration checkInterval, Duration jumpThreshold) {
+		ThreadPoolTaskScheduler delegate = new ErrorHandlerRecordingScheduler();
+		configurer.accept(delegate);
+		return decorate(delegate, timeSource, checkInterval, jumpThreshold);
 	}
 
 	/**
@@ -149,12 +190,22 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Set what handles an exception thrown by a repeating wall task (default: log and carry
-	 * on, like Spring's own schedulers).
+	 * Set what handles an exception thrown by any task scheduled from now on, wall or elapsed
+	 * (as {@link ThreadPoolTaskScheduler#setErrorHandler(ErrorHandler)}; it is also set on the
+	 * elapsed-time scheduler when that is a {@link ThreadPoolTaskScheduler} or a
+	 * {@link ConcurrentTaskScheduler}). Without one, Spring's defaults apply: log and
+	 * propagate for one-time tasks, log and suppress for repeating ones.
 	 * @param errorHandler the error handler
 	 */
 	public void setErrorHandler(ErrorHandler errorHandler) {
+		Assert.notNull(errorHandler, "errorHandler must not be null");
 		this.errorHandler = errorHandler;
+		if (this.elapsedScheduler instanceof ThreadPoolTaskScheduler pool) {
+			pool.setErrorHandler(errorHandler);
+		}
+		else if (this.elapsedScheduler instanceof ConcurrentTaskScheduler concurrent) {
+			concurrent.setErrorHandler(errorHandler);
+		}
 	}
 
 	/**
@@ -171,7 +222,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	@Override
-	public ScheduledFuture<?> schedule(Runnable task, Trigger trigger) {
+	public @Nullable ScheduledFuture<?> schedule(Runnable task, Trigger trigger) {
 		return schedule(task, trigger, this.policies.apply(task.toString()));
 	}
 
@@ -183,26 +234,40 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 * @return a future to cancel it, or {@code null} if the trigger has no occurrence
 	 */
 	public @Nullable ScheduledFuture<?> schedule(Runnable task, Trigger trigger, WallTaskPolicy policy) {
-		Instant first = trigger.nextExecution(new Context(this.clock, null, null, null));
+		WallTask wallTask = new WallTask(task, trigger, policy, errorHandlerFor(true));
+		Instant first = wallTask.firstOccurrence();
 		if (first == null) {
 			return null;
 		}
-		return start(new WallTask(task, trigger, policy, first));
+		return start(wallTask, first);
 	}
 
 	@Override
 	public ScheduledFuture<?> schedule(Runnable task, Instant startTime) {
-		return start(new WallTask(task, null, this.policies.apply(task.toString()), startTime));
+		return start(new WallTask(task, null, this.policies.apply(task.toString()), errorHandlerFor(false)),
+				startTime);
 	}
 
-	private ScheduledFuture<?> start(WallTask task) {
+	private ErrorHandler errorHandlerFor(boolean repeating) {
+		ErrorHandler handler = this.errorHandler;
+		return (handler != null) ? handler : TaskUtils.getDefaultErrorHandler(repeating);
+	}
+
+	private ScheduledFuture<?> start(WallTask task, Instant first) {
 		if (this.destroyed) {
-			throw new RejectedExecutionException("Scheduler is shut down: " + task.name);
+			throw new TaskRejectedException("Scheduler is shut down: did not accept task " + task.name);
 		}
 		this.wallTasks.add(task);
-		synchronized (task) {
-			ClockReading reading = ClockReading.of(this.timeSource);
-			task.arm(reading.wall(), reading.mono(), reading.uncertaintyNanos());
+		try {
+			synchronized (task) {
+				task.next = first;
+				ClockReading reading = ClockReading.of(this.timeSource);
+				task.arm(reading.wall(), reading.mono(), reading.uncertaintyNanos());
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			this.wallTasks.remove(task);
+			throw new TaskRejectedException("Scheduler's pool did not accept task " + task.name, ex);
 		}
 		return task;
 	}
@@ -291,7 +356,33 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * One wall task: its occurrences, high-water mark and the pending wake.
+	 * What one wake decided to run, outside the task's lock.
+	 *
+	 * @param run the run
+	 * @param misfire the misfire policy applied, or {@code null} for a normal run
+	 * @param occurrences the occurrences the run stands for
+	 * @param firstDue the earliest of them
+	 * @param following the next occurrence when the trigger was already asked for it (a
+	 * {@code fire-once} run of a trigger that cannot be asked ahead), else {@code null}
+	 * @param followingKnown whether {@code following} is the trigger's answer
+	 */
+	private record Plan(ScheduledRun run, @Nullable MisfirePolicy misfire, long occurrences, Instant firstDue,
+			@Nullable Instant following, boolean followingKnown) {
+	}
+
+	/**
+	 * Occurrences late beyond the grace period, taken together.
+	 *
+	 * @param latest the latest of them
+	 * @param count how many
+	 * @param following the trigger's next occurrence after them, or {@code null} if none
+	 */
+	private record Missed(Instant latest, long count, @Nullable Instant following) {
+	}
+
+	/**
+	 * One wall task: its occurrences, high-water mark and the pending wake. As a future it is
+	 * the future of the pending occurrence, like Spring's {@code ReschedulingRunnable}.
 	 */
 	private final class WallTask implements ScheduledFuture<Object> {
 
@@ -301,9 +392,18 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 
 		private final @Nullable Trigger trigger;
 
+		/** Whether the trigger is one of Spring's, which may be asked ahead without side effects. */
+		private final boolean askableAhead;
+
+		/** One context for the task's life, updated after each run, as Spring does. */
+		private final SimpleTriggerContext triggerContext;
+
 		private final WallTaskPolicy policy;
 
-		private final CompletableFuture<Object> completion = new CompletableFuture<>();
+		private final ErrorHandler errorHandler;
+
+		/** The future of the occurrence waited for (or running); replaced when the next is armed. */
+		private CompletableFuture<Object> occurrence = new CompletableFuture<>();
 
 		/** The occurrence waited for; {@code null} once finished. */
 		private @Nullable Instant next;
@@ -321,17 +421,30 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 
 		private @Nullable ScheduledFuture<?> wake;
 
+		/** The thread running the task, for {@code cancel(true)}. */
+		private @Nullable Thread runner;
+
 		private boolean cancelled;
 
-		WallTask(Runnable runnable, @Nullable Trigger trigger, WallTaskPolicy policy, Instant first) {
+		WallTask(Runnable runnable, @Nullable Trigger trigger, WallTaskPolicy policy, ErrorHandler errorHandler) {
 			this.runnable = runnable;
 			this.name = runnable.toString();
 			this.trigger = trigger;
+			this.askableAhead = (trigger != null) && trigger.getClass().getName().startsWith(SPRING_TRIGGERS_PACKAGE);
+			this.triggerContext = new SimpleTriggerContext(ClockJumpAwareTaskScheduler.this.clock);
 			this.policy = policy;
-			this.next = first;
+			this.errorHandler = errorHandler;
 		}
 
-		/** Sleep until the next occurrence, but never longer than one check interval. */
+		@Nullable Instant firstOccurrence() {
+			Assert.state(this.trigger != null, "Not a trigger task");
+			return this.trigger.nextExecution(this.triggerContext);
+		}
+
+		/**
+		 * Sleep until the next occurrence, but never longer than one check interval.
+		 * @throws RejectedExecutionException if the pool is shut down
+		 */
 		void arm(Instant anchorWall, long anchorMono, long anchorUncertainty) {
 			this.anchorWall = anchorWall;
 			this.anchorMono = anchorMono;
@@ -347,141 +460,197 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 			else if (delay.compareTo(ClockJumpAwareTaskScheduler.this.checkInterval) > 0) {
 				delay = ClockJumpAwareTaskScheduler.this.checkInterval;
 			}
+			this.wake = ClockJumpAwareTaskScheduler.this.timer.schedule(this::wake, delay.toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+
+		/** Re-arm after a wake; a pool that is shutting down ends the task. */
+		private void rearm(Instant anchorWall, long anchorMono, long anchorUncertainty) {
 			try {
-				this.wake = ClockJumpAwareTaskScheduler.this.timer.schedule(this::wake, delay.toNanos(),
-						TimeUnit.NANOSECONDS);
+				arm(anchorWall, anchorMono, anchorUncertainty);
 			}
 			catch (RejectedExecutionException ex) {
-				// the pool is shutting down: the task ends here
 				this.cancelled = true;
-				this.completion.cancel(false);
-				ClockJumpAwareTaskScheduler.this.wallTasks.remove(this);
+				end();
+				this.occurrence.cancel(false);
 			}
 		}
 
 		private void wake() {
-			TimeSource time = ClockJumpAwareTaskScheduler.this.timeSource;
-			ScheduledRun run;
-			// set when the misfire policy was applied, with the number of due occurrences
-			MisfirePolicy misfire = null;
-			long dueCount;
-			Instant firstDue;
-			synchronized (this) {
-				this.wake = null;
-				Instant next = this.next;
-				if (this.cancelled || next == null) {
-					return;
+			try {
+				Plan plan = decide();
+				if (plan != null) {
+					runAndReschedule(plan);
 				}
-				ClockReading reading = ClockReading.of(time);
-				Instant now = reading.wall();
-				long mono = reading.mono();
-				Duration back = Duration.between(now, this.anchorWall.plusNanos(mono - this.anchorMono));
-				// a thread preempted between its two clock reads must not look like a backward jump
-				Duration threshold = ClockJumpAwareTaskScheduler.this.jumpThreshold
-					.plusNanos(this.anchorUncertainty + reading.uncertaintyNanos());
-				if (back.compareTo(threshold) > 0) {
-					next = onBackwardJump(back, now, next);
+			}
+			catch (RuntimeException | Error ex) {
+				// the trigger failed: the task ends with it, as in Spring
+				synchronized (this) {
+					end();
+					this.occurrence.completeExceptionally(ex);
 				}
-				if (now.isBefore(next)) {
-					arm(now, mono, reading.uncertaintyNanos());
-					return;
-				}
-				firstDue = next;
-				// due: count the occurrences up to now, run at most once for all of them
-				Instant latest = next;
-				long due = 1;
-				Instant after = null;
-				if (this.trigger != null) {
-					after = nextAfter(latest);
-					while (after != null && !after.isAfter(now) && due < MAX_COUNTED_OCCURRENCES) {
-						latest = after;
-						due++;
-						after = nextAfter(after);
-					}
-					if (after != null && !after.isAfter(now)) {
-						after = nextAfter(now);
-					}
-				}
-				Duration lateness = Duration.between(next, now);
-				RunReason reason;
-				if (lateness.compareTo(this.policy.grace()) > 0) {
-					if (this.trigger != null && this.policy.misfirePolicy() == MisfirePolicy.SKIP) {
-						this.highWater = later(this.highWater, latest);
-						this.next = after;
-						misfire = MisfirePolicy.SKIP;
-						logger.warn("Scheduled task {} skipped {} occurrence(s) from {} to {}, {} late (misfire policy skip)",
-								this.name, due, next, latest, seconds(lateness));
-						arm(now, mono, reading.uncertaintyNanos());
-						if (after == null) {
-							finish();
-						}
-						run = null;
+			}
+		}
+
+		/** Look at the clocks: re-arm, apply the misfire policy, or return the run to do now. */
+		private synchronized @Nullable Plan decide() {
+			this.wake = null;
+			Instant next = this.next;
+			if (this.cancelled || next == null) {
+				return null;
+			}
+			ClockReading reading = ClockReading.of(ClockJumpAwareTaskScheduler.this.timeSource);
+			Instant now = reading.wall();
+			long mono = reading.mono();
+			Duration back = Duration.between(now, this.anchorWall.plusNanos(mono - this.anchorMono));
+			// a thread preempted between its two clock reads must not look like a backward jump
+			Duration threshold = ClockJumpAwareTaskScheduler.this.jumpThreshold
+				.plusNanos(this.anchorUncertainty + reading.uncertaintyNanos());
+			if (back.compareTo(threshold) > 0) {
+				next = onBackwardJump(back, now, next);
+			}
+			if (now.isBefore(next)) {
+				rearm(now, mono, reading.uncertaintyNanos());
+				return null;
+			}
+			Duration lateness = Duration.between(next, now);
+			Plan plan;
+			if (lateness.compareTo(this.policy.grace()) <= 0) {
+				RunReason reason = (lateness.compareTo(ClockJumpAwareTaskScheduler.this.checkInterval) <= 0)
+						? RunReason.ON_TIME : RunReason.LATE;
+				plan = new Plan(runOf(next, now, 0, reason), null, 1, next, null, false);
+			}
+			else if (this.trigger == null) {
+				// an instant task runs once, whatever the policy: there is no later occurrence
+				plan = new Plan(runOf(next, now, 0, RunReason.MISFIRE), MisfirePolicy.FIRE_ONCE, 1, next, null, false);
+			}
+			else {
+				Missed missed = takeMissed(next, now);
+				if (this.policy.misfirePolicy() == MisfirePolicy.SKIP) {
+					this.highWater = later(this.highWater, missed.latest());
+					logger.warn("Scheduled task {} skipped {} occurrence(s) from {} to {}, {} late (misfire policy skip)",
+							this.name, missed.count(), next, missed.latest(), seconds(lateness));
+					this.next = missed.following();
+					if (missed.following() == null) {
+						end();
+						this.occurrence.complete(null);
 					}
 					else {
-						reason = RunReason.MISFIRE;
-						misfire = MisfirePolicy.FIRE_ONCE;
-						run = new ScheduledRun(this.name, latest, now, due - 1, reason);
+						rearm(now, mono, reading.uncertaintyNanos());
 					}
+					notifyMisfire(this.name, MisfirePolicy.SKIP, missed.count());
+					return null;
 				}
-				else {
-					reason = (lateness.compareTo(ClockJumpAwareTaskScheduler.this.checkInterval) <= 0)
-							? RunReason.ON_TIME : RunReason.LATE;
-					run = new ScheduledRun(this.name, latest, now, due - 1, reason);
-				}
-				if (run != null && this.highWater != null && !latest.isAfter(this.highWater)) {
-					run = new ScheduledRun(this.name, latest, now, due - 1, RunReason.RERUN);
-				}
-				dueCount = due;
-				if (run != null) {
-					// anchor before the run, so a jump during the run is measured at the next wake
-					this.anchorWall = now;
-					this.anchorMono = mono;
-					this.anchorUncertainty = reading.uncertaintyNanos();
+				plan = new Plan(runOf(missed.latest(), now, missed.count() - 1, RunReason.MISFIRE),
+						MisfirePolicy.FIRE_ONCE, missed.count(), next, missed.following(), !this.askableAhead);
+			}
+			// anchor before the run, so a jump during the run is measured at the next wake
+			this.anchorWall = now;
+			this.anchorMono = mono;
+			this.anchorUncertainty = reading.uncertaintyNanos();
+			this.runner = Thread.currentThread();
+			return plan;
+		}
+
+		private ScheduledRun runOf(Instant nominal, Instant now, long missed, RunReason reason) {
+			boolean repeat = this.highWater != null && !nominal.isAfter(this.highWater);
+			return new ScheduledRun(this.name, nominal, now, missed, repeat ? RunReason.RERUN : reason);
+		}
+
+		/**
+		 * Take the occurrences from {@code first} on that are late beyond the grace period. Each
+		 * is reported to the trigger as a run that started and ended {@code now} (one call per
+		 * occurrence, as a run would make); Spring's triggers are also asked ahead, to count the
+		 * occurrences they skip on their own (a cron trigger continues after the completion time).
+		 */
+		private Missed takeMissed(Instant first, Instant now) {
+			Trigger trigger = this.trigger;
+			Assert.state(trigger != null, "Not a trigger task");
+			Instant lateBefore = now.minus(this.policy.grace());
+			Instant latest = first;
+			long count = 1;
+			this.triggerContext.update(first, now, now);
+			Instant following = trigger.nextExecution(this.triggerContext);
+			while (following != null && following.isBefore(lateBefore) && count < MAX_COUNTED_OCCURRENCES) {
+				latest = following;
+				count++;
+				this.triggerContext.update(following, now, now);
+				following = trigger.nextExecution(this.triggerContext);
+			}
+			if (this.askableAhead) {
+				Instant after = nextAfter(latest);
+				while (after != null && !after.isAfter(now) && (following == null || after.isBefore(following))
+						&& count < MAX_COUNTED_OCCURRENCES) {
+					latest = after;
+					count++;
+					after = nextAfter(after);
 				}
 			}
-			if (misfire != null) {
-				notifyMisfire(this.name, misfire, dueCount);
-			}
-			if (run == null) {
-				return;
-			}
-			if (misfire == MisfirePolicy.FIRE_ONCE) {
+			return new Missed(latest, count, following);
+		}
+
+		private void runAndReschedule(Plan plan) {
+			ScheduledRun run = plan.run();
+			if (plan.misfire() != null) {
+				notifyMisfire(this.name, plan.misfire(), plan.occurrences());
 				logger.warn("Scheduled task {} runs once for {} occurrence(s) from {} to {} (misfire policy fire-once)",
-						this.name, dueCount, firstDue, run.nominalTime());
+						this.name, plan.occurrences(), plan.firstDue(), run.nominalTime());
 			}
 			notifyRun(run);
-			Throwable failure = null;
+			Throwable propagated = null;
 			try {
 				run.runWith(this.runnable);
 			}
 			catch (Throwable ex) {
-				failure = ex;
+				propagated = handle(ex);
 			}
-			Instant completed = time.wallTime();
+			Instant completed = ClockJumpAwareTaskScheduler.this.timeSource.wallTime();
 			synchronized (this) {
+				this.runner = null;
 				this.lastRun = run;
 				this.highWater = later(this.highWater, run.nominalTime());
-				if (this.trigger == null) {
-					this.next = null;
-					ClockJumpAwareTaskScheduler.this.wallTasks.remove(this);
-					if (failure != null) {
-						this.completion.completeExceptionally(failure);
-					}
-					else {
-						this.completion.complete(null);
-					}
+				if (propagated != null) {
+					// the error handler rethrew: no further runs, the future fails, as in Spring
+					end();
+					this.occurrence.completeExceptionally(propagated);
 					return;
 				}
-				if (failure != null) {
-					ClockJumpAwareTaskScheduler.this.errorHandler.handleError(failure);
-				}
-				this.next = this.trigger.nextExecution(new Context(ClockJumpAwareTaskScheduler.this.clock,
-						run.nominalTime(), run.actualTime(), completed));
-				if (this.next == null) {
-					finish();
+				if (this.trigger == null || this.cancelled) {
+					end();
+					this.occurrence.complete(null);
 					return;
 				}
-				arm(this.anchorWall, this.anchorMono, this.anchorUncertainty);
+				Instant following;
+				if (plan.followingKnown()) {
+					following = plan.following();
+				}
+				else {
+					this.triggerContext.update(run.nominalTime(), run.actualTime(), completed);
+					following = this.trigger.nextExecution(this.triggerContext);
+				}
+				if (following == null) {
+					end();
+					this.occurrence.complete(null);
+					return;
+				}
+				this.next = following;
+				CompletableFuture<Object> done = this.occurrence;
+				this.occurrence = new CompletableFuture<>();
+				rearm(this.anchorWall, this.anchorMono, this.anchorUncertainty);
+				done.complete(null);
+			}
+		}
+
+		/** Hand a task's exception to the error handler; return what it rethrew, if anything. */
+		private @Nullable Throwable handle(Throwable ex) {
+			Throwable cause = (ex instanceof UndeclaredThrowableException undeclared
+					&& undeclared.getUndeclaredThrowable() != null) ? undeclared.getUndeclaredThrowable() : ex;
+			try {
+				this.errorHandler.handleError(cause);
+				return null;
+			}
+			catch (Throwable rethrown) {
+				return rethrown;
 			}
 		}
 
@@ -491,7 +660,11 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 				return next;
 			}
 			BackwardPolicy policy = this.policy.backwardPolicy();
-			if (policy == BackwardPolicy.AUTO) {
+			if (!this.askableAhead) {
+				// only Spring's triggers can be asked where to resume: others keep their occurrence
+				policy = BackwardPolicy.HOLD;
+			}
+			else if (policy == BackwardPolicy.AUTO) {
 				Instant following = nextAfter(next);
 				boolean shorterThanPeriod = following == null
 						|| jump.compareTo(Duration.between(next, following)) < 0;
@@ -512,17 +685,19 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 			return resume;
 		}
 
+		/** Ask one of Spring's triggers, which answer from their context alone, ahead of time. */
 		private @Nullable Instant nextAfter(Instant instant) {
 			Trigger trigger = this.trigger;
-			return (trigger != null)
-					? trigger.nextExecution(new Context(ClockJumpAwareTaskScheduler.this.clock, instant, instant, instant))
-					: null;
+			Assert.state(trigger != null && this.askableAhead, "Trigger cannot be asked ahead");
+			SimpleTriggerContext context = new SimpleTriggerContext(ClockJumpAwareTaskScheduler.this.clock);
+			context.update(instant, instant, instant);
+			return trigger.nextExecution(context);
 		}
 
-		private void finish() {
+		/** No more occurrences: forget the task; the caller settles the future. */
+		private void end() {
 			this.next = null;
 			ClockJumpAwareTaskScheduler.this.wallTasks.remove(this);
-			this.completion.complete(null);
 		}
 
 		synchronized WallTaskInfo info() {
@@ -530,10 +705,15 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 			return new WallTaskInfo(this.name, description, this.next, this.highWater, this.lastRun, this.policy);
 		}
 
+		private synchronized CompletableFuture<Object> occurrence() {
+			return this.occurrence;
+		}
+
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
+			boolean cancelledNow;
 			synchronized (this) {
-				if (this.completion.isDone()) {
+				if (this.occurrence.isDone()) {
 					return false;
 				}
 				this.cancelled = true;
@@ -542,43 +722,52 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 					wake.cancel(false);
 					this.wake = null;
 				}
+				Thread runner = this.runner;
+				if (mayInterruptIfRunning && runner != null) {
+					runner.interrupt();
+				}
+				// under the lock, so that a run ending now cannot complete the future first
+				cancelledNow = this.occurrence.cancel(false);
 			}
 			ClockJumpAwareTaskScheduler.this.wallTasks.remove(this);
-			return this.completion.cancel(false);
+			return cancelledNow;
 		}
 
 		@Override
-		public synchronized boolean isCancelled() {
-			return this.cancelled;
+		public boolean isCancelled() {
+			return occurrence().isCancelled();
 		}
 
 		@Override
 		public boolean isDone() {
-			return this.completion.isDone();
+			return occurrence().isDone();
 		}
 
 		@Override
 		public Object get() throws InterruptedException, ExecutionException {
-			return this.completion.get();
+			return occurrence().get();
 		}
 
 		@Override
 		public Object get(long timeout, TimeUnit unit)
 				throws InterruptedException, ExecutionException, TimeoutException {
-			return this.completion.get(timeout, unit);
+			return occurrence().get(timeout, unit);
 		}
 
+		/** Until the pending occurrence in wall time; once finished, since the last run's (negative). */
 		@Override
 		public long getDelay(TimeUnit unit) {
-			Instant next;
+			Instant target;
 			synchronized (this) {
-				next = this.next;
+				target = this.next;
+				if (target == null && this.lastRun != null) {
+					target = this.lastRun.nominalTime();
+				}
 			}
-			if (next == null) {
+			if (target == null) {
 				return 0;
 			}
-			Duration delay = Duration.between(ClockJumpAwareTaskScheduler.this.timeSource.wallTime(), next);
-			return unit.convert(delay);
+			return unit.convert(Duration.between(ClockJumpAwareTaskScheduler.this.timeSource.wallTime(), target));
 		}
 
 		@Override
@@ -594,7 +783,9 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Sets {@link ScheduledRun#current()} around a fixed-rate or fixed-delay task.
+	 * Sets {@link ScheduledRun#current()} around a fixed-rate or fixed-delay task. Its errors
+	 * go to the elapsed-time scheduler's error handler, which {@link #setErrorHandler} keeps in
+	 * step with this scheduler's.
 	 */
 	private final class ElapsedTask implements Runnable {
 
@@ -623,14 +814,18 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * A {@link TriggerContext} on the scheduler's wall clock.
+	 * A {@link ThreadPoolTaskScheduler} that remembers its error handler (it has no getter),
+	 * so that a handler set by Boot's customizers reaches wall tasks too.
 	 */
-	private record Context(Clock clock, @Nullable Instant lastScheduledExecution,
-			@Nullable Instant lastActualExecution, @Nullable Instant lastCompletion) implements TriggerContext {
+	@SuppressWarnings("serial")
+	private static final class ErrorHandlerRecordingScheduler extends ThreadPoolTaskScheduler {
+
+		private volatile @Nullable ErrorHandler errorHandler;
 
 		@Override
-		public Clock getClock() {
-			return this.clock;
+		public void setErrorHandler(ErrorHandler errorHandler) {
+			super.setErrorHandler(errorHandler);
+			this.errorHandler = errorHandler;
 		}
 
 	}

@@ -17,7 +17,9 @@ public interface ScheduledRunListener {
 	 * A wall-clock task woke up beyond its grace period and the misfire policy was applied.
 	 * @param task the task's name
 	 * @param policy the policy applied
-	 * @param missed how many occurrences were due
+	 * @param missed how many occurrences more than the grace period late it took: run once for
+	 * ({@code fire-once}) or skipped ({@code skip}); for a trigger that is not one of Spring's,
+	 * only those the trigger returned
 	 */
 	default void onMisfire(String task, MisfirePolicy policy, long missed) {
 	}

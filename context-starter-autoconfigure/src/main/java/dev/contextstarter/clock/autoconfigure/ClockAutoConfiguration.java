@@ -63,8 +63,9 @@ public final class ClockAutoConfiguration {
 		@Bean(name = "taskScheduler")
 		ClockJumpAwareTaskScheduler taskScheduler(ObjectProvider<ThreadPoolTaskSchedulerBuilder> builder,
 				TimeSource timeSource, ClockProperties properties, ObjectProvider<ScheduledRunListener> listeners) {
-			ThreadPoolTaskScheduler delegate = builder.getIfAvailable(ThreadPoolTaskSchedulerBuilder::new).build();
-			ClockJumpAwareTaskScheduler scheduler = ClockJumpAwareTaskScheduler.decorate(delegate, timeSource,
+			// configured in place by Boot's builder, so a customizer's ErrorHandler reaches every task
+			ClockJumpAwareTaskScheduler scheduler = ClockJumpAwareTaskScheduler.decorate(
+					builder.getIfAvailable(ThreadPoolTaskSchedulerBuilder::new)::configure, timeSource,
 					properties.getCheckInterval(), properties.getJumpThreshold());
 			ClockProperties.Scheduler settings = properties.getScheduler();
 			scheduler.setPolicyResolver(settings::policyOf);

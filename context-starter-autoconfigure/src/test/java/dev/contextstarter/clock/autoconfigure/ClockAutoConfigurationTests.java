@@ -2,8 +2,11 @@ package dev.contextstarter.clock.autoconfigure;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,6 +18,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfi
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +28,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.CronTrigger;
+import org.springframework.util.ErrorHandler;
 
 import dev.contextstarter.clock.BackwardPolicy;
 import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
@@ -40,6 +46,7 @@ import dev.contextstarter.clock.actuate.ClockEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ClockAutoConfiguration}, {@link ClockMetricsAutoConfiguration} and
@@ -105,6 +112,50 @@ class ClockAutoConfigurationTests {
 			assertThat(scheduler.wallTasks()).singleElement()
 				.satisfies((task) -> assertThat(task.trigger()).isEqualTo("* * * * * *"));
 		});
+	}
+
+	@Test
+	void anErrorHandlerSetByABootCustomizerHandlesWallAndElapsedTasks() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class)
+			.withBean(ThreadPoolTaskSchedulerCustomizer.class,
+					() -> (pool) -> pool.setErrorHandler(new RecordingErrorHandler()))
+			.run((context) -> {
+				ClockJumpAwareTaskScheduler scheduler = context.getBean(ClockJumpAwareTaskScheduler.class);
+				RecordingErrorHandler.failures.clear();
+				IllegalStateException oneTime = new IllegalStateException("one-time");
+				IllegalStateException cron = new IllegalStateException("cron");
+				IllegalStateException fixedRate = new IllegalStateException("fixed-rate");
+				ScheduledFuture<?> oneTimeFuture = scheduler.schedule(fail(oneTime), Instant.now());
+				ScheduledFuture<?> cronFuture = scheduler.schedule(fail(cron), new CronTrigger("* * * * * *"));
+				ScheduledFuture<?> fixedRateFuture = scheduler.scheduleAtFixedRate(fail(fixedRate),
+						Duration.ofMillis(50));
+				// handled, not propagated: the one-time future completes normally
+				assertThat(oneTimeFuture.get(10, TimeUnit.SECONDS)).isNull();
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(RecordingErrorHandler.failures).contains(oneTime, cron, fixedRate));
+				cronFuture.cancel(false);
+				fixedRateFuture.cancel(false);
+			});
+	}
+
+	@Test
+	void anErrorHandlerSetOnTheSchedulerHandlesElapsedTasksToo() {
+		this.runner.withUserConfiguration(SchedulingConfiguration.class).run((context) -> {
+			ClockJumpAwareTaskScheduler scheduler = context.getBean(ClockJumpAwareTaskScheduler.class);
+			RecordingErrorHandler.failures.clear();
+			scheduler.setErrorHandler(new RecordingErrorHandler());
+			IllegalStateException fixedDelay = new IllegalStateException("fixed-delay");
+			ScheduledFuture<?> future = scheduler.scheduleWithFixedDelay(fail(fixedDelay), Duration.ofMillis(50));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(RecordingErrorHandler.failures).contains(fixedDelay));
+			future.cancel(false);
+		});
+	}
+
+	private static Runnable fail(RuntimeException failure) {
+		return () -> {
+			throw failure;
+		};
 	}
 
 	@Test
@@ -279,6 +330,18 @@ class ClockAutoConfigurationTests {
 		void everySecond() {
 			this.run.compareAndSet(null, ScheduledRun.current());
 			this.ran.countDown();
+		}
+
+	}
+
+	/** Records into one list for the whole class, so the customizer's instance needs no lookup. */
+	static class RecordingErrorHandler implements ErrorHandler {
+
+		static final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void handleError(Throwable ex) {
+			failures.add(ex);
 		}
 
 	}

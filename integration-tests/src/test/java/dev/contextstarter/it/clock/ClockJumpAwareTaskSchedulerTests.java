@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,10 @@ import dev.contextstarter.clock.WallTaskInfo;
 import dev.contextstarter.clock.WallTaskPolicy;
 import dev.contextstarter.it.clock.SchedulerHarness.RecordingTask;
 
+import org.springframework.scheduling.Trigger;
+import org.springframework.scheduling.TriggerContext;
 import org.springframework.scheduling.support.CronTrigger;
+import org.springframework.scheduling.support.SimpleTriggerContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -258,6 +262,116 @@ class ClockJumpAwareTaskSchedulerTests {
 	}
 
 	@Test
+	void fixedExecutionCronRunsEveryOccurrenceThatALongRunMadeLateWithinGrace() {
+		RecordingTask task = task("fixedExecution");
+		task.body = (run) -> this.harness.time.advance(Duration.ofSeconds(90));
+		this.harness.scheduler.schedule(task, CronTrigger.forFixedExecution("0 * * * * *"),
+				WallTaskPolicy.DEFAULT.withGrace(Duration.ofMinutes(10)));
+		this.harness.advance(Duration.ofMinutes(10));
+		// started 10:01:00, 10:02:30, 10:04:00, ...: each run for its own minute, none folded
+		assertThat(task.nominals()).containsExactly(Instant.parse("2026-01-05T10:01:00Z"),
+				Instant.parse("2026-01-05T10:02:00Z"), Instant.parse("2026-01-05T10:03:00Z"),
+				Instant.parse("2026-01-05T10:04:00Z"), Instant.parse("2026-01-05T10:05:00Z"),
+				Instant.parse("2026-01-05T10:06:00Z"), Instant.parse("2026-01-05T10:07:00Z"));
+		assertThat(task.scheduledRuns()).allSatisfy((run) -> assertThat(run.missedCount()).isZero());
+		assertThat(task.scheduledRuns().subList(1, 7))
+			.allSatisfy((run) -> assertThat(run.reason()).isEqualTo(RunReason.LATE));
+		for (int i = 1; i < task.runs.size(); i++) {
+			assertThat(task.runs.get(i).startMono()).isGreaterThanOrEqualTo(task.runs.get(i - 1).endMono());
+		}
+		assertThat(this.harness.misfires).isEmpty();
+	}
+
+	@Test
+	void fixedExecutionCronAfterForwardJumpRunsOnceForTheOccurrencesBeyondGraceThenEachOneWithin() {
+		RecordingTask task = task("fixedExecutionJump");
+		this.harness.scheduler.schedule(task, CronTrigger.forFixedExecution("0 * * * * *"));
+		this.harness.advance(Duration.ofSeconds(40));
+		// 10:01:10 -> 11:01:10, woken at 11:01:11: 10:02 .. 11:00 are more than 60 s late, 11:01 is not
+		this.harness.jumpAndTick(HOUR);
+		assertThat(task.scheduledRuns()).hasSize(3);
+		assertThat(task.scheduledRuns().get(1)).satisfies((run) -> {
+			assertThat(run.reason()).isEqualTo(RunReason.MISFIRE);
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T11:00:00Z"));
+			assertThat(run.missedCount()).isEqualTo(58);
+		});
+		assertThat(task.scheduledRuns().get(2)).satisfies((run) -> {
+			assertThat(run.reason()).isEqualTo(RunReason.LATE);
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T11:01:00Z"));
+		});
+		assertThat(this.harness.misfires).singleElement()
+			.satisfies((misfire) -> assertThat(misfire.missed()).isEqualTo(59));
+		this.harness.advance(Duration.ofSeconds(50));
+		assertThat(task.scheduledRuns()).hasSize(4).last().satisfies((run) -> {
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T11:02:00Z"));
+			assertThat(run.reason()).isEqualTo(RunReason.ON_TIME);
+		});
+	}
+
+	@Test
+	void fixedExecutionCronAfterForwardJumpWithSkipRunsOnlyTheOccurrencesWithinGrace() {
+		RecordingTask task = task("fixedExecutionSkip");
+		this.harness.scheduler.schedule(task, CronTrigger.forFixedExecution("0 * * * * *"),
+				WallTaskPolicy.DEFAULT.withMisfirePolicy(MisfirePolicy.SKIP));
+		this.harness.advance(Duration.ofSeconds(40));
+		this.harness.jumpAndTick(HOUR);
+		assertThat(task.nominals()).containsExactly(Instant.parse("2026-01-05T10:01:00Z"),
+				Instant.parse("2026-01-05T11:01:00Z"));
+		assertThat(this.harness.misfires).singleElement().satisfies((misfire) -> {
+			assertThat(misfire.policy()).isEqualTo(MisfirePolicy.SKIP);
+			assertThat(misfire.missed()).isEqualTo(59);
+		});
+	}
+
+	@Test
+	void cronWithinGraceRunsItsFirstDueOccurrenceAndContinuesAfterTheCompletionAsSpringDoes() {
+		RecordingTask task = task("everyFiveSeconds");
+		this.harness.scheduler.schedule(task, new CronTrigger("*/5 * * * * *"));
+		this.harness.advance(Duration.ofSeconds(2));
+		// 10:00:32 -> 10:01:12: 10:00:35 .. 10:01:10 are due, the first 37 s late
+		this.harness.jumpAndTick(Duration.ofSeconds(40));
+		assertThat(task.scheduledRuns()).singleElement().satisfies((run) -> {
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T10:00:35Z"));
+			assertThat(run.reason()).isEqualTo(RunReason.LATE);
+		});
+		this.harness.advance(Duration.ofSeconds(5));
+		assertThat(task.nominals()).last().isEqualTo(Instant.parse("2026-01-05T10:01:15Z"));
+		assertThat(this.harness.misfires).isEmpty();
+	}
+
+	@Test
+	void aTriggerOfTheUsersOwnIsAskedOnceWhenScheduledAndOncePerOccurrenceEvenAcrossJumps() {
+		RecordingTrigger trigger = new RecordingTrigger(new CronTrigger("0 * * * * *"));
+		RecordingTask task = task("usersTrigger");
+		this.harness.scheduler.schedule(task, trigger);
+		this.harness.advance(Duration.ofSeconds(40));
+		this.harness.jumpAndTick(HOUR);
+		// it cannot be asked ahead: one run for the due occurrence, counted as one
+		assertThat(task.scheduledRuns()).hasSize(2).last().satisfies((run) -> {
+			assertThat(run.reason()).isEqualTo(RunReason.MISFIRE);
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T10:02:00Z"));
+		});
+		assertThat(this.harness.misfires).singleElement()
+			.satisfies((misfire) -> assertThat(misfire.missed()).isOne());
+		this.harness.advance(Duration.ofMinutes(2));
+		assertThat(task.nominals()).last().isEqualTo(Instant.parse("2026-01-05T11:03:00Z"));
+		// back by 30 min: it holds (where to resume would need a look-ahead) until 11:04 comes round
+		this.harness.jumpAndTick(Duration.ofMinutes(-30));
+		this.harness.advance(Duration.ofMinutes(29));
+		assertThat(task.nominals()).last().isEqualTo(Instant.parse("2026-01-05T11:03:00Z"));
+		this.harness.advance(Duration.ofMinutes(2));
+		assertThat(task.scheduledRuns()).last().satisfies((run) -> {
+			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T11:04:00Z"));
+			assertThat(run.reason()).isEqualTo(RunReason.ON_TIME);
+		});
+		assertThat(trigger.calls).hasSize(1 + task.runs.size());
+		// each call after the first tells an occurrence that ran, in order: nothing made up
+		assertThat(trigger.calls.get(0).lastScheduledExecution()).isNull();
+		assertThat(trigger.calls.stream().skip(1).map(SimpleTriggerContext::lastScheduledExecution).toList())
+			.isEqualTo(task.nominals());
+	}
+
+	@Test
 	void detectorReportsTheJumpWithinOneTick() {
 		List<Object> events = new ArrayList<>();
 		ClockJumpDetector detector = new ClockJumpDetector(this.harness.time, Duration.ofSeconds(1),
@@ -280,6 +394,27 @@ class ClockJumpAwareTaskSchedulerTests {
 		assertThat(this.harness.scheduler.wallTasks()).isEmpty();
 		this.harness.advance(HOUR);
 		assertThat(task.runs).isEmpty();
+	}
+
+	/** A trigger of the user's: it delegates, and records what it was told. */
+	private static final class RecordingTrigger implements Trigger {
+
+		private final Trigger delegate;
+
+		final List<SimpleTriggerContext> calls = new ArrayList<>();
+
+		RecordingTrigger(Trigger delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public @Nullable Instant nextExecution(TriggerContext context) {
+			SimpleTriggerContext copy = new SimpleTriggerContext(context.lastScheduledExecution(),
+					context.lastActualExecution(), context.lastCompletion());
+			this.calls.add(copy);
+			return this.delegate.nextExecution(context);
+		}
+
 	}
 
 	private Instant nextNominal(String name) {
