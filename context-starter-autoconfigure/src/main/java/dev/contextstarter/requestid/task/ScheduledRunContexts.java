@@ -20,7 +20,7 @@ import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
  * Opens a fresh request context, with a new ID, for every run of a scheduled task, and
- * remembers the ID of each task's latest run.
+ * remembers the ID of each task's latest finished run (the {@code clock} endpoint shows it).
  * <p>
  * While a run lasts its task's name (for {@code @Scheduled} methods, the qualified method
  * name) is in the MDC under the configured key; it is not a context field, so it is not sent
@@ -63,7 +63,7 @@ public final class ScheduledRunContexts {
 	}
 
 	/**
-	 * Return the request ID of a task's latest run.
+	 * Return the request ID of a task's latest finished run.
 	 * @param task the task's name
 	 * @return the ID, or {@code null} when the task has not run yet
 	 */
@@ -72,7 +72,7 @@ public final class ScheduledRunContexts {
 	}
 
 	/**
-	 * Return the request ID of every task's latest run.
+	 * Return the request ID of every task's latest finished run.
 	 * @return the IDs, by task name
 	 */
 	public Map<String, String> lastRequestIds() {
@@ -81,7 +81,6 @@ public final class ScheduledRunContexts {
 
 	private void run(Runnable task, String name) {
 		RequestContext context = RequestContext.of(this.policy.newId());
-		this.lastRequestIds.put(name, context.requestId());
 		String key = this.taskMdcKey;
 		String previousName = (key != null) ? MDC.get(key) : null;
 		if (key != null) {
@@ -91,6 +90,8 @@ public final class ScheduledRunContexts {
 			task.run();
 		}
 		finally {
+			// recorded when the run ends, as the scheduler records its last run
+			this.lastRequestIds.put(name, context.requestId());
 			if (key != null) {
 				if (previousName != null) {
 					MDC.put(key, previousName);

@@ -16,6 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
+import dev.contextstarter.clock.actuate.ClockEndpoint;
+import dev.contextstarter.clock.actuate.ClockEndpoint.TaskDescriptor;
 import dev.contextstarter.requestid.task.ScheduledRunContexts;
 import dev.contextstarter.test.RequestContextLeakCheck;
 
@@ -27,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * system (Boot's console pattern, captured from standard output), with a leak check after
  * each test: no context left on any executor or scheduler thread.
  */
-@SpringBootTest(classes = TaskTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = TaskTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "management.endpoints.web.exposure.include=clock")
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
 class TaskContextTests {
 
@@ -98,6 +101,24 @@ class TaskContextTests {
 
 	@Autowired(required = false)
 	ClockJumpAwareTaskScheduler clockScheduler;
+
+	@Autowired
+	ClockEndpoint clockEndpoint;
+
+	@Test
+	void clockEndpointShowsTheIdOfACronTasksLatestRun() {
+		String task = TaskTestApplication.Ticker.class.getName() + ".everySecond";
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			TaskDescriptor descriptor = this.clockEndpoint.clock()
+				.wallTasks()
+				.stream()
+				.filter((each) -> each.task().equals(task))
+				.findFirst()
+				.orElseThrow();
+			assertThat(descriptor.lastRunRequestId()).matches(UUID_V4);
+			assertThat(this.ticker.cronIds).contains(descriptor.lastRunRequestId());
+		});
+	}
 
 	@Test
 	void theInjectedTaskSchedulerIsTheStartersOwn() {

@@ -91,12 +91,19 @@ public class TaskTestApplication {
 
 		volatile boolean recording;
 
+		final List<String> cronIds = new CopyOnWriteArrayList<>();
+
 		@Scheduled(fixedDelay = 50)
 		void tick() {
 			if (this.recording) {
 				logger.info("scheduled tick");
 				this.runIds.add(mdc());
 			}
+		}
+
+		@Scheduled(cron = "* * * * * *")
+		void everySecond() {
+			this.cronIds.add(mdc());
 		}
 
 	}
