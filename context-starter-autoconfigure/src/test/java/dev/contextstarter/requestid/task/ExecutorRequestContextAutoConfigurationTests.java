@@ -2,8 +2,11 @@ package dev.contextstarter.requestid.task;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -88,6 +91,43 @@ class ExecutorRequestContextAutoConfigurationTests {
 				}
 				ran.get(10, TimeUnit.SECONDS);
 				assertThat(seen).hasValue("clock-1");
+			});
+	}
+
+	@Test
+	void clockSchedulerKeepsTheContextAcrossReArmsBeyondOneCheckInterval() {
+		// the task sleeps in check-interval steps, each a new submission to the pool
+		this.runner.withConfiguration(AutoConfigurations.of(ClockAutoConfiguration.class))
+			.withUserConfiguration(Scheduling.class)
+			.withPropertyValues("context.clock.check-interval=50ms")
+			.run((context) -> {
+				CompletableFuture<String> seen = new CompletableFuture<>();
+				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("clock-2"))) {
+					context.getBean("taskScheduler", TaskScheduler.class)
+						.schedule(() -> seen.complete(RequestContextHolder.currentRequestId()),
+								Instant.now().plusMillis(400));
+				}
+				assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("clock-2");
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> RequestContextHolder.threadsHoldingContext().isEmpty());
+			});
+	}
+
+	@Test
+	void aPeriodicTaskStartedInsideARequestKeepsItsContextOnEveryRun() {
+		this.runner.withConfiguration(AutoConfigurations.of(ClockAutoConfiguration.class))
+			.withUserConfiguration(Scheduling.class)
+			.run((context) -> {
+				List<String> seen = new CopyOnWriteArrayList<>();
+				ScheduledFuture<?> future;
+				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("periodic-1"))) {
+					future = context.getBean("taskScheduler", TaskScheduler.class)
+						.scheduleAtFixedRate(() -> seen.add(String.valueOf(RequestContextHolder.currentRequestId())),
+								Duration.ofMillis(20));
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 3);
+				future.cancel(false);
+				assertThat(List.copyOf(seen)).allMatch("periodic-1"::equals);
 			});
 	}
 
