@@ -3,6 +3,7 @@ package dev.contextstarter.clock.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,14 +29,28 @@ public class ClockEndpoint {
 
 	private final @Nullable ClockJumpAwareTaskScheduler scheduler;
 
+	private final Function<String, @Nullable String> lastRunRequestIds;
+
 	/**
 	 * Create the endpoint.
 	 * @param detector the detector
 	 * @param scheduler the scheduler, or {@code null} when scheduling is not in use
 	 */
 	public ClockEndpoint(ClockJumpDetector detector, @Nullable ClockJumpAwareTaskScheduler scheduler) {
+		this(detector, scheduler, (task) -> null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param detector the detector
+	 * @param scheduler the scheduler, or {@code null} when scheduling is not in use
+	 * @param lastRunRequestIds the request ID of a task's latest run, by task name
+	 */
+	public ClockEndpoint(ClockJumpDetector detector, @Nullable ClockJumpAwareTaskScheduler scheduler,
+			Function<String, @Nullable String> lastRunRequestIds) {
 		this.detector = detector;
 		this.scheduler = scheduler;
+		this.lastRunRequestIds = lastRunRequestIds;
 	}
 
 	/**
@@ -57,7 +72,11 @@ public class ClockEndpoint {
 			.map(StallDescriptor::of)
 			.toList();
 		List<TaskDescriptor> tasks = (this.scheduler != null)
-				? this.scheduler.wallTasks().stream().map(TaskDescriptor::of).toList() : List.of();
+				? this.scheduler.wallTasks()
+					.stream()
+					.map((info) -> TaskDescriptor.of(info, this.lastRunRequestIds.apply(info.task())))
+					.toList()
+				: List.of();
 		Instant lastCheck = this.detector.lastCheck();
 		return new ClockDescriptor(seconds(this.detector.currentSkew()), (lastCheck != null) ? lastCheck.toString() : null,
 				seconds(this.detector.getCheckInterval()), jumps, stalls, tasks);
@@ -131,21 +150,22 @@ public class ClockEndpoint {
 	 * @param lastRunActualTime start of its latest run
 	 * @param lastRunReason why its latest run ran
 	 * @param lastRunMissedCount occurrences folded into its latest run
+	 * @param lastRunRequestId request ID of its latest run, when each run opens its own context
 	 * @param misfirePolicy its misfire policy
 	 * @param backwardPolicy its backward policy
 	 * @param graceSeconds its grace period
 	 */
 	public record TaskDescriptor(String task, String trigger, @Nullable String nextNominalTime,
 			@Nullable String highWaterMark, @Nullable String lastRunNominalTime, @Nullable String lastRunActualTime,
-			@Nullable String lastRunReason, long lastRunMissedCount, String misfirePolicy, String backwardPolicy,
-			double graceSeconds) {
+			@Nullable String lastRunReason, long lastRunMissedCount, @Nullable String lastRunRequestId,
+			String misfirePolicy, String backwardPolicy, double graceSeconds) {
 
-		static TaskDescriptor of(WallTaskInfo info) {
+		static TaskDescriptor of(WallTaskInfo info, @Nullable String lastRunRequestId) {
 			ScheduledRun run = info.lastRun();
 			return new TaskDescriptor(info.task(), info.trigger(), text(info.nextNominalTime()),
 					text(info.highWaterMark()), (run != null) ? text(run.nominalTime()) : null,
 					(run != null) ? text(run.actualTime()) : null, (run != null) ? run.reason().name() : null,
-					(run != null) ? run.missedCount() : 0, info.policy().misfirePolicy().name(),
+					(run != null) ? run.missedCount() : 0, lastRunRequestId, info.policy().misfirePolicy().name(),
 					info.policy().backwardPolicy().name(), seconds(info.policy().grace()));
 		}
 

@@ -2,10 +2,8 @@ package dev.contextstarter.requestid.webflux;
 
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -13,6 +11,7 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.http.OutboundContextHeaders;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
@@ -27,9 +26,7 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
  */
 public final class RequestContextExchangeFilter implements ExchangeFilterFunction {
 
-	private final String idHeader;
-
-	private final List<ContextField> fields;
+	private final OutboundContextHeaders headers;
 
 	/**
 	 * Create a filter.
@@ -37,8 +34,7 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 	 * @param fields the configured context fields
 	 */
 	public RequestContextExchangeFilter(String idHeader, List<ContextField> fields) {
-		this.idHeader = idHeader;
-		this.fields = List.copyOf(fields);
+		this.headers = new OutboundContextHeaders(idHeader, fields);
 	}
 
 	@Override
@@ -57,18 +53,7 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 	}
 
 	private ClientRequest withContext(ClientRequest request, RequestContext context) {
-		return ClientRequest.from(request).headers((headers) -> {
-			setIfAbsent(headers, this.idHeader, context.requestId());
-			for (ContextField field : this.fields) {
-				setIfAbsent(headers, field.header(), context.field(field.name()));
-			}
-		}).build();
-	}
-
-	private static void setIfAbsent(HttpHeaders headers, String name, @Nullable String value) {
-		if (value != null && !headers.containsHeader(name)) {
-			headers.set(name, value);
-		}
+		return ClientRequest.from(request).headers((headers) -> this.headers.addTo(headers, context)).build();
 	}
 
 }

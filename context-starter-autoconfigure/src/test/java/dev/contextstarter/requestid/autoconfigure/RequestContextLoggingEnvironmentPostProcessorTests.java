@@ -26,6 +26,16 @@ class RequestContextLoggingEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void keepsBootsTraceAndSpanIdsWhenBootExpectsCorrelationIds() {
+		MockEnvironment environment = new MockEnvironment();
+		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
+		// set later, as Boot's tracing post-processor may run after this one
+		environment.setProperty("logging.expect-correlation-id", "true");
+		assertThat(environment.getProperty("logging.pattern.correlation"))
+			.isEqualTo("[%X{requestId:-}] %correlationId");
+	}
+
+	@Test
 	void leavesTheUsersPatternAlone() {
 		MockEnvironment environment = new MockEnvironment().withProperty("logging.pattern.correlation", "<%X{x}>");
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());

@@ -1,0 +1,41 @@
+package dev.contextstarter.requestid;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task that runs under a given request context and gives the running thread its previous
+ * context back afterwards; for code that hands work to another thread.
+ */
+public final class ContextRunnable implements Runnable {
+
+	private final Runnable task;
+
+	private final RequestContext context;
+
+	/**
+	 * Create a task.
+	 * @param task the task
+	 * @param context the context it runs under
+	 */
+	public ContextRunnable(Runnable task, RequestContext context) {
+		this.task = task;
+		this.context = context;
+	}
+
+	@Override
+	public void run() {
+		@Nullable RequestContext previous = RequestContextHolder.swap(this.context);
+		try {
+			this.task.run();
+		}
+		finally {
+			RequestContextHolder.set(previous);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.task.toString();
+	}
+
+}
