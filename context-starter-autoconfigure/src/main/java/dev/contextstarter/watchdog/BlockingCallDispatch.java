@@ -21,7 +21,17 @@ final class BlockingCallDispatch {
 	private BlockingCallDispatch() {
 	}
 
-	static void register(Watchdog watchdog) {
+	/**
+	 * Install BlockHound unless done already, and send its reports to the watchdog too.
+	 * @param watchdog the watchdog
+	 * @throws IllegalStateException if BlockHound is absent or cannot be installed
+	 */
+	static void installAndRegister(Watchdog watchdog) {
+		if (!blockHoundPresent()) {
+			throw new IllegalStateException("BlockHound (io.projectreactor.tools:blockhound) is not on the class path");
+		}
+		// Only now is the class that refers to BlockHound loaded.
+		BlockHoundInstaller.installOnce();
 		if (!WATCHDOGS.contains(watchdog)) {
 			WATCHDOGS.add(watchdog);
 		}
@@ -29,6 +39,16 @@ final class BlockingCallDispatch {
 
 	static void unregister(Watchdog watchdog) {
 		WATCHDOGS.remove(watchdog);
+	}
+
+	private static boolean blockHoundPresent() {
+		try {
+			Class.forName("reactor.blockhound.BlockHound", false, BlockingCallDispatch.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -44,8 +44,6 @@ public final class Watchdog implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Watchdog.class);
 
-	private static final String BLOCKHOUND_CLASS = "reactor.blockhound.BlockHound";
-
 	private static final int PAUSE_HISTORY = 64;
 
 	/** Below this share of a CPU, a runnable thread is starved by the machine, not stalling. */
@@ -186,11 +184,7 @@ public final class Watchdog implements AutoCloseable {
 	 * @throws IllegalStateException if BlockHound is absent or cannot be installed
 	 */
 	public void reportBlockingCalls() {
-		if (!isPresent(BLOCKHOUND_CLASS)) {
-			throw new IllegalStateException("BlockHound (io.projectreactor.tools:blockhound) is not on the class path");
-		}
-		BlockHoundInstaller.installOnce();
-		BlockingCallDispatch.register(this);
+		BlockingCallDispatch.installAndRegister(this);
 	}
 
 	/**
@@ -624,16 +618,6 @@ public final class Watchdog implements AutoCloseable {
 
 	private List<StackTraceElement> trim(StackTraceElement[] stack) {
 		return Arrays.asList(Arrays.copyOf(stack, Math.min(stack.length, this.settings.stackDepth())));
-	}
-
-	private static boolean isPresent(String className) {
-		try {
-			Class.forName(className, false, Watchdog.class.getClassLoader());
-			return true;
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			return false;
-		}
 	}
 
 	private static void notify(Runnable call) {

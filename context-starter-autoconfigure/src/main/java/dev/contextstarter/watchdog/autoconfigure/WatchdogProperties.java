@@ -53,13 +53,13 @@ public class WatchdogProperties implements Validator {
 	 * How many stalls (and, apart, blocking calls) are logged in full per report interval, across
 	 * all threads.
 	 */
-	private int maxFullReports = WatchdogSettings.DEFAULT_MAX_FULL_REPORTS;
+	private int maxFullReports = 5;
 
 	/**
 	 * How many stack samples the watchdog takes of one stall, one per check while the thread stays
 	 * stuck, to report where the stall spent its time.
 	 */
-	private int maxSamples = WatchdogSettings.DEFAULT_MAX_SAMPLES;
+	private int maxSamples = 100;
 
 	/**
 	 * How much later than planned the watchdog thread may wake before the delay is reported as a
