@@ -264,16 +264,14 @@ public final class StallCapture implements AutoCloseable {
 
 	/**
 	 * Stop listening; a standalone capture also removes its hook and stops its watchdog, after
-	 * which the blocking calls still queued have been captured.
+	 * which the blocking calls still queued have been captured. The watchdog of a capture made with
+	 * {@link #of(Watchdog)} keeps running, and keeps reporting blocking calls if it did.
 	 */
 	@Override
 	public void close() {
 		if (this.ownTimer != null) {
 			this.ownTimer.uninstall();
 			this.watchdog.close();
-		}
-		else {
-			this.watchdog.stopReportingBlockingCalls();
 		}
 		this.watchdog.removeListener(this.listener);
 	}

@@ -2,6 +2,7 @@ package dev.contextstarter.test;
 
 import java.time.Duration;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -11,6 +12,8 @@ import reactor.core.scheduler.Schedulers;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.watchdog.BlockingCall;
+import dev.contextstarter.watchdog.Watchdog;
+import dev.contextstarter.watchdog.WatchdogSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -81,6 +84,23 @@ class BlockHoundCaptureTests {
 		Mono.just("order-3").publishOn(Schedulers.parallel()).map(BlockHoundCaptureTests::lookUp)
 			.block(Duration.ofSeconds(5));
 		assertThat(capture.blockingCalls()).isEmpty();
+	}
+
+	@Test
+	void closingACaptureOfARunningWatchdogLeavesThatWatchdogReporting() {
+		Watchdog application = new Watchdog(WatchdogSettings.defaults().withStartupGrace(Duration.ZERO));
+		application.start();
+		try {
+			application.reportBlockingCalls();
+			StallCapture.of(application).close();
+			Mono.just("order-4").publishOn(Schedulers.parallel()).map(BlockHoundCaptureTests::lookUp)
+				.block(Duration.ofSeconds(5));
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> application.recentBlockingCalls().stream()
+				.anyMatch((call) -> call.hasFrame(BlockHoundCaptureTests.class.getName(), "lookUp")));
+		}
+		finally {
+			application.close();
+		}
 	}
 
 	@Test
