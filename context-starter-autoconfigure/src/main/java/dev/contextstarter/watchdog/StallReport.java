@@ -27,14 +27,28 @@ import dev.contextstarter.requestid.RequestContext;
  * @param total the whole duration once the stall ended, {@code null} while it goes on
  * @param requestContext the request the thread was serving, if any
  * @param stack the stuck thread's stack captured while it was stuck, trimmed
+ * @param samples how many stack samples the watchdog took while the thread was stuck (0 for a JVM
+ * pause)
+ * @param hotFrames where the stall spent its time, by share of the samples, most first; empty
+ * until the stall ended
  */
 public record StallReport(long id, StallSource source, String threadName, long threadId, String pool,
 		StallCause cause, Thread.@Nullable State threadState, Instant startedAt, Instant detectedAt,
 		Duration threshold, Duration durationSoFar, @Nullable Duration total,
-		@Nullable RequestContext requestContext, List<StackTraceElement> stack) {
+		@Nullable RequestContext requestContext, List<StackTraceElement> stack, int samples,
+		List<FrameShare> hotFrames) {
 
 	public StallReport {
 		stack = List.copyOf(stack);
+		hotFrames = List.copyOf(hotFrames);
+	}
+
+	/**
+	 * The first frame of the captured stack outside the JDK, Reactor, Netty, Spring and logging.
+	 * @return the frame, or {@code null} when there is none
+	 */
+	public @Nullable StackTraceElement topApplicationFrame() {
+		return ApplicationFrames.top(this.stack);
 	}
 
 	/**
@@ -60,24 +74,19 @@ public record StallReport(long id, StallSource source, String threadName, long t
 	 * @return {@code true} if the stack contains the frame
 	 */
 	public boolean hasFrame(String className, String methodName) {
-		for (StackTraceElement frame : this.stack) {
-			if (frame.getClassName().equals(className) && frame.getMethodName().equals(methodName)) {
-				return true;
-			}
-		}
-		return false;
+		return ApplicationFrames.contains(this.stack, className, methodName);
 	}
 
-	StallReport endedAfter(Duration total) {
+	StallReport endedAfter(Duration total, int samples, List<FrameShare> hotFrames) {
 		return new StallReport(this.id, this.source, this.threadName, this.threadId, this.pool, this.cause,
 				this.threadState, this.startedAt, this.detectedAt, this.threshold, this.durationSoFar, total,
-				this.requestContext, this.stack);
+				this.requestContext, this.stack, samples, hotFrames);
 	}
 
 	StallReport stuckFor(Duration durationSoFar) {
 		return new StallReport(this.id, this.source, this.threadName, this.threadId, this.pool, this.cause,
 				this.threadState, this.startedAt, this.detectedAt, this.threshold, durationSoFar, this.total,
-				this.requestContext, this.stack);
+				this.requestContext, this.stack, this.samples, this.hotFrames);
 	}
 
 }

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,9 +30,12 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * their current task in a {@link TaskSlot} (see {@link ReactorTaskTimer}); event loops get an
  * {@link EventLoopProbe}. One daemon thread checks both every check interval, captures the stack
  * of a thread stuck past its threshold while it is still stuck, and reports it once when found
- * and once when it ends. A check that wakes up much later than planned means the whole JVM was
- * paused; that pause is reported as such and subtracted from the stuck time of every task, so
- * the task is not blamed for it.
+ * and once when it ends, with the stack samples it took at each check in between reduced to
+ * where the stall spent its time. A check that wakes up much later than planned means the whole
+ * JVM was paused; that pause is reported as such and subtracted from the stuck time of every
+ * task, so the task is not blamed for it. With {@link #reportBlockingCalls()}, blocking calls
+ * that BlockHound catches on non-blocking threads are reported too. What goes to the log is
+ * {@link StallLog}'s business.
  */
 public final class Watchdog implements AutoCloseable {
 
@@ -77,15 +79,15 @@ public final class Watchdog implements AutoCloseable {
 
 	private final AtomicLong jvmPauses = new AtomicLong();
 
-	private final AtomicLong suppressedLogs = new AtomicLong();
-
 	private final AtomicLong starved = new AtomicLong();
 
 	private final Object lifecycleMonitor = new Object();
 
 	// Fields below are used by the checking thread only (or by a test calling check directly).
 
-	private final Map<String, Long> lastLogged = new HashMap<>();
+	private final StallLog log;
+
+	private final BlockingCalls blockingCalls;
 
 	private final long[] pauseStarts = new long[PAUSE_HISTORY];
 
@@ -115,6 +117,8 @@ public final class Watchdog implements AutoCloseable {
 		this.wallClock = wallClock;
 		this.startedNanos = nanoClock.getAsLong();
 		this.coarseClock = new CoarseClock(this.startedNanos);
+		this.log = new StallLog(settings);
+		this.blockingCalls = new BlockingCalls(wallClock, settings.stackDepth(), settings.recentStalls());
 	}
 
 	/**
@@ -157,6 +161,7 @@ public final class Watchdog implements AutoCloseable {
 			thread = this.checker;
 			this.checker = null;
 		}
+		BlockingCallDispatch.unregister(this);
 		if (thread != null) {
 			LockSupport.unpark(thread);
 			try {
@@ -166,6 +171,35 @@ public final class Watchdog implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
+		// What is still queued or summed up reaches the log and the listeners before the end.
+		drainBlockingCalls(this.nanoClock.getAsLong());
+		this.log.flush();
+	}
+
+	/**
+	 * Report blocking calls on non-blocking threads, caught by BlockHound, until {@link #stop()}.
+	 * Installs BlockHound the first time (once per JVM: it cannot be removed); it needs
+	 * {@code io.projectreactor.tools:blockhound} on the class path and, on JDK 13 and later, the JVM
+	 * flag {@code -XX:+AllowRedefinitionToAddDeleteMethods}.
+	 * @throws IllegalStateException if BlockHound is absent or cannot be installed
+	 */
+	public void reportBlockingCalls() {
+		BlockingCallDispatch.installAndRegister(this);
+	}
+
+	/**
+	 * Stop reporting blocking calls (BlockHound stays installed: it cannot be removed).
+	 */
+	public void stopReportingBlockingCalls() {
+		BlockingCallDispatch.unregister(this);
+	}
+
+	/**
+	 * The most recent blocking calls BlockHound caught, newest first.
+	 * @return the calls, at most {@link WatchdogSettings#recentStalls()}
+	 */
+	public List<BlockingCall> recentBlockingCalls() {
+		return this.blockingCalls.recent();
 	}
 
 	/**
@@ -231,7 +265,9 @@ public final class Watchdog implements AutoCloseable {
 	 */
 	public WatchdogTotals totals() {
 		return new WatchdogTotals(this.stalls.get(), this.cpuBound.get(), this.blocked.get(), this.jvmPauses.get(),
-				this.inProgress.size(), this.suppressedLogs.get(), this.starved.get(), this.slots.size(), this.probes.size());
+				this.inProgress.size(), this.log.fullReports(), this.log.summarized(), this.starved.get(),
+				this.slots.size(), this.probes.size(), this.blockingCalls.total(), this.log.blockingCallsInFull(),
+				this.log.blockingCallsSummarized());
 	}
 
 	/**
@@ -268,6 +304,10 @@ public final class Watchdog implements AutoCloseable {
 
 	CoarseClock coarseClock() {
 		return this.coarseClock;
+	}
+
+	BlockingCalls blockingCalls() {
+		return this.blockingCalls;
 	}
 
 	TaskSlot watchThread(Thread thread) {
@@ -318,6 +358,17 @@ public final class Watchdog implements AutoCloseable {
 		for (EventLoopProbe probe : this.probes) {
 			checkProbe(probe, now, inGrace);
 		}
+		drainBlockingCalls(now);
+		this.log.tick(now);
+	}
+
+	private void drainBlockingCalls(long now) {
+		for (BlockingCall call : this.blockingCalls.drain()) {
+			this.log.blockingCall(call, now);
+			for (WatchdogListener listener : this.listeners) {
+				notify(() -> listener.onBlockingCall(call));
+			}
+		}
 	}
 
 	private void checkTask(TaskSlot slot, long now, boolean inGrace) {
@@ -329,6 +380,7 @@ public final class Watchdog implements AutoCloseable {
 		ActiveStall active = slot.activeStall;
 		if (active != null) {
 			if (start == active.startNanos) {
+				active.sample(thread);
 				return;
 			}
 			long end = slot.endOf(active.startNanos);
@@ -352,6 +404,9 @@ public final class Watchdog implements AutoCloseable {
 		ActiveStall active = probe.activeStall;
 		if (probe.pending()) {
 			Thread thread = probe.thread();
+			if (active != null && thread != null) {
+				active.sample(thread);
+			}
 			if (active != null || thread == null) {
 				return;
 			}
@@ -420,8 +475,9 @@ public final class Watchdog implements AutoCloseable {
 				: this.settings.threshold();
 		StallReport report = new StallReport(this.ids.incrementAndGet(), watched.source(), thread.getName(),
 				thread.getId(), poolOf(thread.getName()), cause, state, detectedAt.minus(soFar), detectedAt, threshold,
-				soFar, null, context, trim(stack));
-		ActiveStall active = new ActiveStall(watched, start, report);
+				soFar, null, context, trim(stack), 0, List.of());
+		ActiveStall active = new ActiveStall(watched, start, report, new StackSamples(this.settings.maxSamples()));
+		active.samples.add(stack, state);
 		watched.activeStall = active;
 		this.inProgress.put(report.id(), active);
 		if (watched instanceof TaskSlot slot) {
@@ -429,10 +485,7 @@ public final class Watchdog implements AutoCloseable {
 		}
 		this.stalls.incrementAndGet();
 		((cause == StallCause.CPU_BOUND) ? this.cpuBound : this.blocked).incrementAndGet();
-		active.logged = mayLog(thread.getName(), now);
-		if (active.logged) {
-			logStall(report);
-		}
+		active.loggedInFull = this.log.stall(report, now);
 		for (WatchdogListener listener : this.listeners) {
 			notify(() -> listener.onStall(report));
 		}
@@ -441,13 +494,11 @@ public final class Watchdog implements AutoCloseable {
 	private void finish(ActiveStall active, long endNanos) {
 		active.watched.activeStall = null;
 		this.inProgress.remove(active.report.id());
-		StallReport report = active.report.endedAfter(Duration.ofNanos(Math.max(0, endNanos - active.startNanos)));
+		StallReport report = active.report.endedAfter(Duration.ofNanos(Math.max(0, endNanos - active.startNanos)),
+				active.samples.count(), active.samples.hottest());
 		remember(report);
-		if (active.logged && logger.isInfoEnabled()) {
-			try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
-				logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}", report.threadName(),
-						report.pool(), millis(report.total()), describeRequest(report));
-			}
+		if (active.loggedInFull) {
+			this.log.recovered(report);
 		}
 		for (WatchdogListener listener : this.listeners) {
 			notify(() -> listener.onRecovery(report));
@@ -460,13 +511,10 @@ public final class Watchdog implements AutoCloseable {
 		Instant detectedAt = this.wallClock.instant();
 		StallReport report = new StallReport(this.ids.incrementAndGet(), StallSource.JVM, "jvm", -1, "jvm",
 				StallCause.JVM_PAUSE, null, detectedAt.minus(pause), detectedAt, this.settings.jvmPauseThreshold(),
-				pause, null, null, List.of());
-		StallReport ended = report.endedAfter(pause);
+				pause, null, null, List.of(), 0, List.of());
+		StallReport ended = report.endedAfter(pause, 0, List.of());
 		remember(ended);
-		if (mayLog("jvm", now)) {
-			logger.warn("JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
-					+ "starved of CPU); tasks running through it are not blamed for it", millis(pause));
-		}
+		this.log.jvmPause(ended, now);
 		for (WatchdogListener listener : this.listeners) {
 			notify(() -> listener.onStall(report));
 			notify(() -> listener.onRecovery(ended));
@@ -538,7 +586,7 @@ public final class Watchdog implements AutoCloseable {
 	 * Whether a native method can block on I/O. Netty's native socket calls and non-blocking
 	 * NIO channel calls cannot: a thread found in one without using CPU was not given any.
 	 */
-	private static boolean isIo(StackTraceElement frame) {
+	static boolean isIo(StackTraceElement frame) {
 		String type = frame.getClassName();
 		if (type.startsWith("java.io.") || type.startsWith("java.net.") || type.startsWith("sun.net.")) {
 			return true;
@@ -554,41 +602,6 @@ public final class Watchdog implements AutoCloseable {
 		catch (UnsupportedOperationException ex) {
 			return -1;
 		}
-	}
-
-	private boolean mayLog(String threadName, long now) {
-		Long last = this.lastLogged.get(threadName);
-		if (last != null && now - last < this.settings.reportInterval().toNanos()) {
-			this.suppressedLogs.incrementAndGet();
-			return false;
-		}
-		this.lastLogged.put(threadName, now);
-		return true;
-	}
-
-	private void logStall(StallReport report) {
-		if (!logger.isWarnEnabled()) {
-			return;
-		}
-		StringBuilder stack = new StringBuilder();
-		for (StackTraceElement frame : report.stack()) {
-			stack.append(System.lineSeparator()).append("\tat ").append(frame);
-		}
-		// The stuck thread's request ID goes into this line's MDC as well as its text.
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
-			logger.warn("Thread '{}' (pool {}) stuck for {} ms so far (threshold {} ms){}; {} ({}); stack while stuck:{}",
-					report.threadName(), report.pool(), millis(report.durationSoFar()), millis(report.threshold()),
-					describeRequest(report), (report.cause() == StallCause.CPU_BOUND) ? "CPU-bound" : "blocked/waiting",
-					report.threadState(), stack);
-		}
-	}
-
-	private static String describeRequest(StallReport report) {
-		RequestContext context = report.requestContext();
-		if (context == null) {
-			return ", serving no request";
-		}
-		return ", serving request " + context.requestId() + (context.fields().isEmpty() ? "" : " " + context.fields());
 	}
 
 	private void remember(StallReport report) {
@@ -614,10 +627,6 @@ public final class Watchdog implements AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Watchdog listener failed", ex);
 		}
-	}
-
-	private static long millis(@Nullable Duration duration) {
-		return (duration != null) ? duration.toMillis() : 0;
 	}
 
 	/**
@@ -649,12 +658,22 @@ public final class Watchdog implements AutoCloseable {
 
 		final StallReport report;
 
-		boolean logged;
+		final StackSamples samples;
 
-		ActiveStall(WatchedThread watched, long startNanos, StallReport report) {
+		boolean loggedInFull;
+
+		ActiveStall(WatchedThread watched, long startNanos, StallReport report, StackSamples samples) {
 			this.watched = watched;
 			this.startNanos = startNanos;
 			this.report = report;
+			this.samples = samples;
+		}
+
+		/** One more sample of the stuck thread, while the cap allows: a stack costs a safepoint. */
+		void sample(Thread thread) {
+			if (!this.samples.full()) {
+				this.samples.add(thread.getStackTrace(), thread.getState());
+			}
 		}
 
 	}

@@ -28,4 +28,12 @@ public interface WatchdogListener {
 	default void onEventLoopLag(String loopThreadName, long lagNanos) {
 	}
 
+	/**
+	 * BlockHound caught a blocking call on a non-blocking thread (only when the watchdog reports
+	 * blocking calls); passed on at the watchdog's next check.
+	 * @param call the call
+	 */
+	default void onBlockingCall(BlockingCall call) {
+	}
+
 }

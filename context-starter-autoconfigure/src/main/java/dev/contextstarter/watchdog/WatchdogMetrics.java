@@ -16,7 +16,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Micrometer meters of a {@link Watchdog}: {@code context.watchdog.stalls{pool,cause}},
  * {@code context.watchdog.stall.duration{pool,cause}}, {@code context.watchdog.eventloop.lag{loop}}
- * (a histogram per event loop) and {@code context.watchdog.stalled.threads} (stalls going on now).
+ * (a histogram per event loop), {@code context.watchdog.stalled.threads} (stalls going on now) and
+ * {@code context.watchdog.blocking.calls{pool}} (blocking calls BlockHound caught, when on).
  */
 public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 
@@ -28,6 +29,9 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 
 	/** How long event loop probes waited. */
 	public static final String EVENT_LOOP_LAG = "context.watchdog.eventloop.lag";
+
+	/** Blocking calls on non-blocking threads caught by BlockHound. */
+	public static final String BLOCKING_CALLS = "context.watchdog.blocking.calls";
 
 	/** Threads stalled now. */
 	public static final String STALLED_THREADS = "context.watchdog.stalled.threads";
@@ -56,6 +60,11 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 			recordLag(loopThreadName, lagNanos);
 		}
 
+		@Override
+		public void onBlockingCall(BlockingCall call) {
+			countBlockingCall(call);
+		}
+
 	};
 
 	/**
@@ -81,6 +90,16 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 				.description("Stalls of non-blocking threads, and JVM pauses")
 				.tag("pool", report.pool())
 				.tag("cause", report.cause().tag())
+				.register(registry)
+				.increment();
+		}
+	}
+
+	private void countBlockingCall(BlockingCall call) {
+		for (MeterRegistry registry : this.registries) {
+			Counter.builder(BLOCKING_CALLS)
+				.description("Blocking calls on non-blocking threads caught by BlockHound")
+				.tag("pool", call.pool())
 				.register(registry)
 				.increment();
 		}

@@ -10,14 +10,25 @@ import java.util.Objects;
  * @param eventLoopThreshold how long an event loop probe may wait before the loop is stuck
  * @param checkInterval how often the watchdog thread checks
  * @param startupGrace how long after start nothing is reported (class loading, JIT warm-up)
- * @param reportInterval minimum time between two logged stalls of the same thread
+ * @param reportInterval the interval of the log budget: at most {@code maxFullReports} stalls are
+ * logged in full per interval, the others are summed up in one line at its end ({@link Duration#ZERO}:
+ * every stall in full)
  * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a JVM pause
  * @param recentStalls how many ended stalls the ring buffer keeps
  * @param stackDepth how many stack frames a report keeps
+ * @param maxFullReports how many stalls (and, apart, blocking calls) are logged in full per report
+ * interval
+ * @param maxSamples how many stack samples the watchdog takes of one stall, one per check
  */
 public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, Duration checkInterval,
 		Duration startupGrace, Duration reportInterval, Duration jvmPauseThreshold, int recentStalls,
-		int stackDepth) {
+		int stackDepth, int maxFullReports, int maxSamples) {
+
+	/** Full reports per report interval by default. */
+	public static final int DEFAULT_MAX_FULL_REPORTS = 5;
+
+	/** Stack samples per stall by default: 5 s at the default check interval. */
+	public static final int DEFAULT_MAX_SAMPLES = 100;
 
 	public WatchdogSettings {
 		Objects.requireNonNull(threshold, "threshold must not be null");
@@ -36,12 +47,33 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 		if (recentStalls < 0 || stackDepth < 1) {
 			throw new IllegalArgumentException("recentStalls must be >= 0 and stackDepth >= 1");
 		}
+		if (maxFullReports < 1 || maxSamples < 1) {
+			throw new IllegalArgumentException("maxFullReports and maxSamples must be >= 1");
+		}
+	}
+
+	/**
+	 * Settings with the default log budget and sampling.
+	 * @param threshold how long a scheduler task may run on a non-blocking thread
+	 * @param eventLoopThreshold how long an event loop probe may wait
+	 * @param checkInterval how often the watchdog thread checks
+	 * @param startupGrace how long after start nothing is reported
+	 * @param reportInterval the interval of the log budget
+	 * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a JVM pause
+	 * @param recentStalls how many ended stalls the ring buffer keeps
+	 * @param stackDepth how many stack frames a report keeps
+	 */
+	public WatchdogSettings(Duration threshold, Duration eventLoopThreshold, Duration checkInterval,
+			Duration startupGrace, Duration reportInterval, Duration jvmPauseThreshold, int recentStalls,
+			int stackDepth) {
+		this(threshold, eventLoopThreshold, checkInterval, startupGrace, reportInterval, jvmPauseThreshold,
+				recentStalls, stackDepth, DEFAULT_MAX_FULL_REPORTS, DEFAULT_MAX_SAMPLES);
 	}
 
 	/**
 	 * The defaults: 200 ms threshold for tasks and event loops, checked every 50 ms, 10 s start-up
-	 * grace, one logged stall per thread every 10 s, 200 ms JVM pause threshold, 50 recent stalls
-	 * with 32 frames each.
+	 * grace, at most 5 stalls logged in full every 10 s (the others summed up), 200 ms JVM pause
+	 * threshold, 50 recent stalls with 32 frames each, at most 100 stack samples per stall.
 	 * @return the default settings
 	 */
 	public static WatchdogSettings defaults() {
@@ -57,7 +89,7 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 */
 	public WatchdogSettings withThreshold(Duration threshold) {
 		return new WatchdogSettings(threshold, threshold, this.checkInterval, this.startupGrace, this.reportInterval,
-				this.jvmPauseThreshold, this.recentStalls, this.stackDepth);
+				this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports, this.maxSamples);
 	}
 
 	/**
@@ -67,7 +99,7 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 */
 	public WatchdogSettings withCheckInterval(Duration checkInterval) {
 		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, checkInterval, this.startupGrace,
-				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth);
+				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports, this.maxSamples);
 	}
 
 	/**
@@ -77,7 +109,19 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 */
 	public WatchdogSettings withStartupGrace(Duration startupGrace) {
 		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, this.checkInterval, startupGrace,
-				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth);
+				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports, this.maxSamples);
+	}
+
+	/**
+	 * A copy with another log budget.
+	 * @param reportInterval the interval of the budget, {@link Duration#ZERO} for no budget
+	 * @param maxFullReports how many stalls are logged in full per interval
+	 * @return the settings
+	 */
+	public WatchdogSettings withLogBudget(Duration reportInterval, int maxFullReports) {
+		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, this.checkInterval, this.startupGrace,
+				reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, maxFullReports,
+				this.maxSamples);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

@@ -1,5 +1,7 @@
 package dev.contextstarter.watchdog;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,10 +12,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
@@ -24,9 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link Watchdog}'s checks, driven by a manual clock: each {@code check} is one tick
  * of the watchdog thread.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WatchdogTests {
 
 	private static final long MS = 1_000_000L;
+
+	private static final String SUMMARY = "Watchdog summary: ";
 
 	private final AtomicLong nanos = new AtomicLong(1_000_000 * MS);
 
@@ -169,18 +182,75 @@ class WatchdogTests {
 	}
 
 	@Test
-	void logsAreRateLimitedPerThreadButEveryStallIsReported() {
+	void stallsBeyondTheLogBudgetAreSummedUpInOneLineWhenTheIntervalEnds(CapturedOutput output) {
+		this.watchdog.close();
+		this.watchdog = watchdog(WatchdogSettings.defaults()
+			.withStartupGrace(Duration.ZERO)
+			.withLogBudget(Duration.ofSeconds(10), 2));
 		TaskSlot slot = this.watchdog.watchThread(this.worker);
-		for (int i = 0; i < 3; i++) {
-			long start = this.nanos.get();
-			slot.begin(start);
-			tick(5);
-			slot.end(start);
-			tick(1);
+		stallRepeatedly(slot, 5, 5);
+		assertThat(this.stalls).hasSize(5);
+		assertThat(this.recoveries).hasSize(5);
+		assertThat(this.watchdog.totals().loggedInFull()).isEqualTo(2);
+		assertThat(this.watchdog.totals().summarized()).isZero();
+		assertThat(output).doesNotContain(SUMMARY);
+		tick(200);
+		assertThat(this.watchdog.totals().loggedInFull()).isEqualTo(2);
+		assertThat(this.watchdog.totals().summarized()).isEqualTo(3);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Thread 'parallel-7' (pool parallel) stuck for")))
+			.hasSize(2)
+			.allSatisfy((line) -> assertThat(line).contains("serving request req-42 {tenant=acme}")
+				.contains("at " + WatchdogTests.class.getName() + ".waitForRelease("));
+		assertThat(output.getOut().lines().filter((line) -> line.contains(SUMMARY))).singleElement()
+			.satisfies((line) -> assertThat(line).contains(SUMMARY + "3 more stalls in the last 10.0 s")
+				.contains("threads [parallel-7]")
+				.contains("requests [req-42]")
+				.contains("worst 250 ms"));
+	}
+
+	@Test
+	void withoutABudgetEveryStallIsLoggedInFull() {
+		this.watchdog.close();
+		this.watchdog = watchdog(WatchdogSettings.defaults()
+			.withStartupGrace(Duration.ZERO)
+			.withLogBudget(Duration.ZERO, 1));
+		TaskSlot slot = this.watchdog.watchThread(this.worker);
+		stallRepeatedly(slot, 3, 5);
+		assertThat(this.watchdog.totals().loggedInFull()).isEqualTo(3);
+		assertThat(this.watchdog.totals().summarized()).isZero();
+	}
+
+	@Test
+	void eachEndedStallAndJvmPauseIsAJfrEvent(@TempDir Path dir) throws IOException {
+		this.watchdog.addListener(new StallJfrEvents());
+		Path file = dir.resolve("stalls.jfr");
+		try (Recording recording = new Recording()) {
+			recording.enable(StallJfrEvents.STALL_EVENT);
+			recording.enable(StallJfrEvents.JVM_PAUSE_EVENT);
+			recording.start();
+			TaskSlot slot = this.watchdog.watchThread(this.worker);
+			stallRepeatedly(slot, 2, 6);
+			this.watchdog.check(this.nanos.addAndGet(1000 * MS));
+			recording.stop();
+			recording.dump(file);
 		}
-		assertThat(this.stalls).hasSize(3);
-		assertThat(this.recoveries).hasSize(3);
-		assertThat(this.watchdog.totals().suppressedLogs()).isEqualTo(2);
+		List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+		assertThat(events.stream().filter((event) -> event.getEventType().getName().equals(StallJfrEvents.STALL_EVENT)))
+			.hasSize(2)
+			.allSatisfy((event) -> {
+				assertThat(event.getString("requestId")).isEqualTo("req-42");
+				assertThat(event.getString("requestFields")).isEqualTo("{tenant=acme}");
+				assertThat(event.getString("threadName")).isEqualTo("parallel-7");
+				assertThat(event.getString("pool")).isEqualTo("parallel");
+				assertThat(event.getString("cause")).isEqualTo("blocked");
+				assertThat(this.recoveries).anySatisfy((recovery) -> assertThat(recovery.total())
+					.isEqualTo(event.getDuration("stallDuration")));
+				assertThat(event.getString("stack")).contains(WatchdogTests.class.getName() + ".waitForRelease(WatchdogTests.java:");
+				assertThat(event.getString("hotFrames")).startsWith("100% ");
+			});
+		assertThat(events.stream().filter((event) -> event.getEventType().getName().equals(StallJfrEvents.JVM_PAUSE_EVENT)))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getDuration("pauseDuration")).isEqualTo(Duration.ofMillis(950)));
 	}
 
 	@Test
@@ -189,13 +259,7 @@ class WatchdogTests {
 		this.watchdog = watchdog(new WatchdogSettings(Duration.ofMillis(200), Duration.ofMillis(200),
 				Duration.ofMillis(50), Duration.ZERO, Duration.ZERO, Duration.ofMillis(200), 2, 4));
 		TaskSlot slot = this.watchdog.watchThread(this.worker);
-		for (int i = 0; i < 3; i++) {
-			long start = this.nanos.get();
-			slot.begin(start);
-			tick(5);
-			slot.end(start);
-			tick(1);
-		}
+		stallRepeatedly(slot, 3, 5);
 		assertThat(this.watchdog.recentStalls()).extracting(StallReport::id).containsExactly(3L, 2L);
 		assertThat(this.watchdog.recentStalls().get(0).stack()).hasSizeLessThanOrEqualTo(4);
 	}
@@ -226,6 +290,17 @@ class WatchdogTests {
 
 		});
 		return watchdog;
+	}
+
+	/** Run {@code times} tasks that each last {@code intervals} checks, with one check between them. */
+	private void stallRepeatedly(TaskSlot slot, int times, int intervals) {
+		for (int i = 0; i < times; i++) {
+			long start = this.nanos.get();
+			slot.begin(start);
+			tick(intervals);
+			slot.end(start);
+			tick(1);
+		}
 	}
 
 	/** Advance the clock by whole check intervals of 50 ms, checking after each. */

@@ -10,9 +10,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.contextstarter.watchdog.BlockingCall;
 import dev.contextstarter.watchdog.ReactorTaskTimer;
 import dev.contextstarter.watchdog.StallReport;
 import dev.contextstarter.watchdog.StallSource;
@@ -33,6 +35,12 @@ import dev.contextstarter.watchdog.WatchdogSettings;
  * {@link #of(Watchdog)} listens to a running watchdog (for example the application's bean);
  * {@link #standalone(Duration)} runs a watchdog of its own with a Reactor schedule hook under its
  * own key, removed on {@link #close()}. JVM pauses are not stalls and are left out.
+ * <p>
+ * {@link #reportBlockingCalls()} also captures every blocking call on a non-blocking thread, however
+ * short, through BlockHound ({@code io.projectreactor.tools:blockhound} on the test class path, and
+ * on JDK 13 and later the JVM flag {@code -XX:+AllowRedefinitionToAddDeleteMethods}, for example in
+ * Surefire's {@code argLine}). BlockHound stays installed for the rest of the JVM; it reports to
+ * open captures only and throws nothing.
  */
 public final class StallCapture implements AutoCloseable {
 
@@ -47,6 +55,10 @@ public final class StallCapture implements AutoCloseable {
 	private final List<StallReport> recoveries = new CopyOnWriteArrayList<>();
 
 	private final BlockingQueue<StallReport> unclaimed = new LinkedBlockingQueue<>();
+
+	private final List<BlockingCall> blockingCalls = new CopyOnWriteArrayList<>();
+
+	private final BlockingQueue<BlockingCall> unclaimedBlockingCalls = new LinkedBlockingQueue<>();
 
 	private final WatchdogListener listener = new WatchdogListener() {
 
@@ -63,6 +75,12 @@ public final class StallCapture implements AutoCloseable {
 			if (report.source() != StallSource.JVM) {
 				StallCapture.this.recoveries.add(report);
 			}
+		}
+
+		@Override
+		public void onBlockingCall(BlockingCall call) {
+			StallCapture.this.blockingCalls.add(call);
+			StallCapture.this.unclaimedBlockingCalls.add(call);
 		}
 
 	};
@@ -111,6 +129,50 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
+	 * Also capture blocking calls on non-blocking threads, caught by BlockHound, until closed.
+	 * Installs BlockHound the first time in this JVM.
+	 * @return this capture
+	 * @throws IllegalStateException if BlockHound is not on the class path or cannot be installed
+	 * (on JDK 13 and later: without {@code -XX:+AllowRedefinitionToAddDeleteMethods})
+	 */
+	public StallCapture reportBlockingCalls() {
+		this.watchdog.reportBlockingCalls();
+		return this;
+	}
+
+	/**
+	 * Blocking calls captured so far (only after {@link #reportBlockingCalls()}).
+	 * @return the calls, in order
+	 */
+	public List<BlockingCall> blockingCalls() {
+		return new ArrayList<>(this.blockingCalls);
+	}
+
+	/**
+	 * Wait for the next blocking call that matches, skipping (and consuming) those that do not.
+	 * @param timeout how long to wait
+	 * @param condition what the call must satisfy
+	 * @return the call
+	 * @throws AssertionError if no such call is reported in time
+	 */
+	public BlockingCall awaitBlockingCall(Duration timeout, Predicate<BlockingCall> condition) {
+		return awaitNext(this.unclaimedBlockingCalls, timeout, condition,
+				() -> "Expected a blocking call within " + timeout + " but got "
+						+ (this.blockingCalls.isEmpty() ? "none" : "only " + describeCalls(this.blockingCalls)));
+	}
+
+	/**
+	 * Fail if any blocking call was captured.
+	 * @throws AssertionError listing the calls, with their request IDs and calling frames
+	 */
+	public void assertNoBlockingCalls() {
+		if (!this.blockingCalls.isEmpty()) {
+			throw new AssertionError("Expected no blocking call on a non-blocking thread but got "
+					+ describeCalls(this.blockingCalls));
+		}
+	}
+
+	/**
 	 * Stalls reported so far, each when it was detected (the thread still stuck).
 	 * @return the reports, in order
 	 */
@@ -144,23 +206,28 @@ public final class StallCapture implements AutoCloseable {
 	 * @throws AssertionError if no such stall is reported in time
 	 */
 	public StallReport awaitStall(Duration timeout, Predicate<StallReport> condition) {
+		return awaitNext(this.unclaimed, timeout, condition, () -> "Expected a stall within " + timeout + " but got "
+				+ ((this.stalls.isEmpty()) ? "none" : "only " + describe(this.stalls)));
+	}
+
+	private static <T> T awaitNext(BlockingQueue<T> queue, Duration timeout, Predicate<T> condition,
+			Supplier<String> failure) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
 			while (true) {
 				long left = deadline - System.nanoTime();
-				StallReport report = (left > 0) ? this.unclaimed.poll(left, TimeUnit.NANOSECONDS) : null;
-				if (report == null) {
-					throw new AssertionError("Expected a stall within " + timeout + " but got "
-							+ ((this.stalls.isEmpty()) ? "none" : "only " + describe(this.stalls)));
+				T next = (left > 0) ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+				if (next == null) {
+					throw new AssertionError(failure.get());
 				}
-				if (condition.test(report)) {
-					return report;
+				if (condition.test(next)) {
+					return next;
 				}
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while waiting for a stall", ex);
+			throw new AssertionError("Interrupted while waiting", ex);
 		}
 	}
 
@@ -196,15 +263,17 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Stop listening; a standalone capture also removes its hook and stops its watchdog.
+	 * Stop listening; a standalone capture also removes its hook and stops its watchdog, after
+	 * which the blocking calls still queued have been captured. The watchdog of a capture made with
+	 * {@link #of(Watchdog)} keeps running, and keeps reporting blocking calls if it did.
 	 */
 	@Override
 	public void close() {
-		this.watchdog.removeListener(this.listener);
 		if (this.ownTimer != null) {
 			this.ownTimer.uninstall();
 			this.watchdog.close();
 		}
+		this.watchdog.removeListener(this.listener);
 	}
 
 	private static String describe(List<StallReport> reports) {
@@ -221,6 +290,24 @@ public final class StallCapture implements AutoCloseable {
 				.append(report.requestId());
 			if (!report.stack().isEmpty()) {
 				text.append(" at ").append(report.stack().get(0));
+			}
+		}
+		return text.toString();
+	}
+
+	private static String describeCalls(List<BlockingCall> calls) {
+		StringBuilder text = new StringBuilder();
+		for (BlockingCall call : calls) {
+			StackTraceElement caller = call.topApplicationFrame();
+			text.append(System.lineSeparator())
+				.append("  ")
+				.append(call.method())
+				.append(" on ")
+				.append(call.threadName())
+				.append(" request ")
+				.append(call.requestId());
+			if (caller != null) {
+				text.append(" called from ").append(caller);
 			}
 		}
 		return text.toString();

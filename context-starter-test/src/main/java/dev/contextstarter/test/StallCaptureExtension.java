@@ -23,7 +23,11 @@ public class StallCaptureExtension implements BeforeEachCallback, AfterEachCallb
 	public void beforeEach(ExtensionContext context) {
 		CaptureStalls settings = settings(context);
 		long threshold = (settings != null) ? settings.thresholdMillis() : 100;
-		context.getStore(NAMESPACE).put(StallCapture.class, StallCapture.standalone(Duration.ofMillis(threshold)));
+		StallCapture capture = StallCapture.standalone(Duration.ofMillis(threshold));
+		context.getStore(NAMESPACE).put(StallCapture.class, capture);
+		if (settings != null && settings.failOnBlockingCall()) {
+			capture.reportBlockingCalls();
+		}
 	}
 
 	@Override
@@ -34,8 +38,14 @@ public class StallCaptureExtension implements BeforeEachCallback, AfterEachCallb
 		}
 		capture.close();
 		CaptureStalls settings = settings(context);
-		if (settings != null && settings.failOnStall() && context.getExecutionException().isEmpty()) {
+		if (settings == null || context.getExecutionException().isPresent()) {
+			return;
+		}
+		if (settings.failOnStall()) {
 			capture.assertNoStalls();
+		}
+		if (settings.failOnBlockingCall()) {
+			capture.assertNoBlockingCalls();
 		}
 	}
 

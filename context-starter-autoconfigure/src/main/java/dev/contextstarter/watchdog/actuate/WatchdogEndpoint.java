@@ -10,6 +10,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.watchdog.BlockingCall;
+import dev.contextstarter.watchdog.FrameShare;
 import dev.contextstarter.watchdog.StallReport;
 import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogSettings;
@@ -17,7 +19,8 @@ import dev.contextstarter.watchdog.WatchdogTotals;
 
 /**
  * {@code watchdog} endpoint: the watchdog's settings, its totals, the stalls going on now and
- * the most recent ended ones, each with its request context and trimmed stack.
+ * the most recent ended ones, each with its request context, trimmed stack and where it spent its
+ * time, and the most recent blocking calls BlockHound caught.
  */
 @Endpoint(id = "watchdog")
 public class WatchdogEndpoint {
@@ -40,7 +43,8 @@ public class WatchdogEndpoint {
 	public WatchdogDescriptor watchdog() {
 		return new WatchdogDescriptor(this.watchdog.isRunning(), SettingsDescriptor.of(this.watchdog.settings()),
 				this.watchdog.totals(), describe(this.watchdog.stallsInProgress()),
-				describe(this.watchdog.recentStalls()));
+				describe(this.watchdog.recentStalls()),
+				this.watchdog.recentBlockingCalls().stream().map(BlockingCallDescriptor::of).toList());
 	}
 
 	private static List<StallDescriptor> describe(List<StallReport> reports) {
@@ -55,9 +59,11 @@ public class WatchdogEndpoint {
 	 * @param totals counts since start
 	 * @param inProgress stalls going on now
 	 * @param recent the most recent ended stalls, newest first
+	 * @param recentBlockingCalls the most recent blocking calls caught by BlockHound, newest first
 	 */
 	public record WatchdogDescriptor(boolean running, SettingsDescriptor settings, WatchdogTotals totals,
-			List<StallDescriptor> inProgress, List<StallDescriptor> recent) implements OperationResponseBody {
+			List<StallDescriptor> inProgress, List<StallDescriptor> recent,
+			List<BlockingCallDescriptor> recentBlockingCalls) implements OperationResponseBody {
 
 	}
 
@@ -68,20 +74,22 @@ public class WatchdogEndpoint {
 	 * @param eventLoopThresholdMillis the event loop threshold
 	 * @param checkIntervalMillis the check interval
 	 * @param startupGraceMillis the start-up grace period
-	 * @param reportIntervalMillis the per-thread log rate limit
+	 * @param reportIntervalMillis the interval of the log budget
 	 * @param jvmPauseThresholdMillis the JVM pause threshold
 	 * @param recentStalls the ring buffer capacity
 	 * @param stackDepth frames kept per report
+	 * @param maxFullReports stalls logged in full per report interval
+	 * @param maxSamples stack samples per stall
 	 */
 	public record SettingsDescriptor(long thresholdMillis, long eventLoopThresholdMillis, long checkIntervalMillis,
 			long startupGraceMillis, long reportIntervalMillis, long jvmPauseThresholdMillis, int recentStalls,
-			int stackDepth) {
+			int stackDepth, int maxFullReports, int maxSamples) {
 
 		static SettingsDescriptor of(WatchdogSettings settings) {
 			return new SettingsDescriptor(settings.threshold().toMillis(), settings.eventLoopThreshold().toMillis(),
 					settings.checkInterval().toMillis(), settings.startupGrace().toMillis(),
 					settings.reportInterval().toMillis(), settings.jvmPauseThreshold().toMillis(),
-					settings.recentStalls(), settings.stackDepth());
+					settings.recentStalls(), settings.stackDepth(), settings.maxFullReports(), settings.maxSamples());
 		}
 
 	}
@@ -103,11 +111,13 @@ public class WatchdogEndpoint {
 	 * @param requestId the request ID the thread was serving
 	 * @param fields the request's other fields
 	 * @param stack the stack captured while stuck, trimmed
+	 * @param samples how many stack samples were taken while stuck
+	 * @param hotFrames where the stall spent its time, by share of the samples, once it ended
 	 */
 	public record StallDescriptor(long id, String source, String thread, String pool, String cause,
 			@Nullable String threadState, Instant startedAt, Instant detectedAt, long thresholdMillis,
 			long durationMillis, boolean ended, @Nullable String requestId, Map<String, String> fields,
-			List<String> stack) {
+			List<String> stack, int samples, List<FrameShare> hotFrames) {
 
 		static StallDescriptor of(StallReport report) {
 			RequestContext context = report.requestContext();
@@ -116,9 +126,37 @@ public class WatchdogEndpoint {
 					report.startedAt(), report.detectedAt(), report.threshold().toMillis(),
 					(report.total() != null) ? report.total().toMillis() : report.durationSoFar().toMillis(),
 					report.ended(), report.requestId(), (context != null) ? context.fields() : Map.of(),
-					report.stack().stream().map(StackTraceElement::toString).toList());
+					frames(report.stack()), report.samples(), report.hotFrames());
 		}
 
+	}
+
+	/**
+	 * One blocking call caught by BlockHound.
+	 *
+	 * @param id the call's number
+	 * @param thread the thread name
+	 * @param pool the pool name
+	 * @param method the blocking method
+	 * @param detectedAt when it was called
+	 * @param requestId the request ID the thread was serving
+	 * @param fields the request's other fields
+	 * @param stack the stack from the blocking method down, trimmed
+	 */
+	public record BlockingCallDescriptor(long id, String thread, String pool, String method, Instant detectedAt,
+			@Nullable String requestId, Map<String, String> fields, List<String> stack) {
+
+		static BlockingCallDescriptor of(BlockingCall call) {
+			RequestContext context = call.requestContext();
+			return new BlockingCallDescriptor(call.id(), call.threadName(), call.pool(), call.method(),
+					call.detectedAt(), call.requestId(), (context != null) ? context.fields() : Map.of(),
+					frames(call.stack()));
+		}
+
+	}
+
+	private static List<String> frames(List<StackTraceElement> stack) {
+		return stack.stream().map(StackTraceElement::toString).toList();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.contextstarter.watchdog.autoconfigure;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
 
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -22,6 +24,7 @@ import org.springframework.util.ClassUtils;
 
 import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
 import dev.contextstarter.watchdog.ReactorTaskTimer;
+import dev.contextstarter.watchdog.StallJfrEvents;
 import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogListener;
 import dev.contextstarter.watchdog.WatchdogMetrics;
@@ -31,7 +34,9 @@ import dev.contextstarter.watchdog.actuate.WatchdogEndpoint;
  * Auto-configuration of the scheduler watchdog: one daemon thread that reports Reactor
  * scheduler tasks and Reactor Netty event loops stuck past {@code context.watchdog.threshold}.
  * The Reactor part backs off without reactor-core, the event loop part without reactor-netty,
- * the metrics without a {@link MeterRegistry} bean.
+ * the metrics without a {@link MeterRegistry} bean. Stalls are JFR events unless
+ * {@code context.watchdog.jfr.enabled=false}; {@code context.watchdog.blockhound.enabled=true}
+ * installs BlockHound to report blocking calls.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -51,6 +56,49 @@ public final class WatchdogAutoConfiguration {
 	@Bean
 	WatchdogLifecycle contextWatchdogLifecycle(Watchdog watchdog) {
 		return new WatchdogLifecycle(watchdog::start, watchdog::stop, WatchdogLifecycle.WATCHDOG_PHASE);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jdk.jfr.Event")
+	@ConditionalOnProperty(name = "context.watchdog.jfr.enabled", matchIfMissing = true)
+	static final class JfrConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StallJfrEvents contextWatchdogJfrEvents() {
+			return new StallJfrEvents();
+		}
+
+	}
+
+	/** No class condition: asking for BlockHound without it on the class path fails at start-up. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "context.watchdog.blockhound.enabled")
+	static final class BlockHoundConfiguration {
+
+		private static final String PROPERTY = "context.watchdog.blockhound.enabled";
+
+		@Bean
+		WatchdogLifecycle contextWatchdogBlockHoundLifecycle(Watchdog watchdog, ApplicationContext context) {
+			return new WatchdogLifecycle(() -> reportBlockingCalls(watchdog, context.getClassLoader()),
+					watchdog::stopReportingBlockingCalls, WatchdogLifecycle.REACTOR_PHASE);
+		}
+
+		private static void reportBlockingCalls(Watchdog watchdog, @Nullable ClassLoader classLoader) {
+			if (!ClassUtils.isPresent("reactor.blockhound.BlockHound", classLoader)) {
+				throw new IllegalStateException(PROPERTY + " is true but BlockHound is not on the class path: add "
+						+ "io.projectreactor.tools:blockhound (test or staging scope)");
+			}
+			try {
+				watchdog.reportBlockingCalls();
+			}
+			catch (IllegalStateException ex) {
+				throw new IllegalStateException(
+						PROPERTY + " is true but BlockHound cannot be used: " + ex.getMessage(),
+						ex);
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

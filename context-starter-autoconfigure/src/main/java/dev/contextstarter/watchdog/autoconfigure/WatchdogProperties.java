@@ -43,10 +43,23 @@ public class WatchdogProperties implements Validator {
 	private Duration startupGrace = Duration.ofSeconds(10);
 
 	/**
-	 * Minimum time between two logged stalls of the same thread; stalls in between are still
-	 * counted and kept.
+	 * Interval of the log budget: at most max-full-reports stalls are logged in full (with their
+	 * stack) per interval, the others are summed up in one WARN line at its end. 0 logs every stall
+	 * in full.
 	 */
 	private Duration reportInterval = Duration.ofSeconds(10);
+
+	/**
+	 * How many stalls (and, apart, blocking calls) are logged in full per report interval, across
+	 * all threads.
+	 */
+	private int maxFullReports = 5;
+
+	/**
+	 * How many stack samples the watchdog takes of one stall, one per check while the thread stays
+	 * stuck, to report where the stall spent its time.
+	 */
+	private int maxSamples = 100;
 
 	/**
 	 * How much later than planned the watchdog thread may wake before the delay is reported as a
@@ -73,6 +86,10 @@ public class WatchdogProperties implements Validator {
 	 * Whether to probe the Reactor Netty event loops.
 	 */
 	private boolean eventLoops = true;
+
+	private final Jfr jfr = new Jfr();
+
+	private final BlockHound blockhound = new BlockHound();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -146,6 +163,30 @@ public class WatchdogProperties implements Validator {
 		this.stackDepth = stackDepth;
 	}
 
+	public int getMaxFullReports() {
+		return this.maxFullReports;
+	}
+
+	public void setMaxFullReports(int maxFullReports) {
+		this.maxFullReports = maxFullReports;
+	}
+
+	public int getMaxSamples() {
+		return this.maxSamples;
+	}
+
+	public void setMaxSamples(int maxSamples) {
+		this.maxSamples = maxSamples;
+	}
+
+	public Jfr getJfr() {
+		return this.jfr;
+	}
+
+	public BlockHound getBlockhound() {
+		return this.blockhound;
+	}
+
 	public boolean isReactorTasks() {
 		return this.reactorTasks;
 	}
@@ -176,7 +217,8 @@ public class WatchdogProperties implements Validator {
 	 */
 	public WatchdogSettings toSettings() {
 		return new WatchdogSettings(this.threshold, effectiveEventLoopThreshold(), this.checkInterval,
-				this.startupGrace, this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth);
+				this.startupGrace, this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth,
+				this.maxFullReports, this.maxSamples);
 	}
 
 	@Override
@@ -219,6 +261,14 @@ public class WatchdogProperties implements Validator {
 			errors.rejectValue("stackDepth", "watchdog.stackDepth.tooSmall",
 					"context.watchdog.stack-depth must be at least 1");
 		}
+		if (properties.getMaxFullReports() < 1) {
+			errors.rejectValue("maxFullReports", "watchdog.maxFullReports.tooSmall",
+					"context.watchdog.max-full-reports must be at least 1");
+		}
+		if (properties.getMaxSamples() < 1) {
+			errors.rejectValue("maxSamples", "watchdog.maxSamples.tooSmall",
+					"context.watchdog.max-samples must be at least 1");
+		}
 	}
 
 	private static void requirePositive(Errors errors, String field, Duration value) {
@@ -238,6 +288,49 @@ public class WatchdogProperties implements Validator {
 
 	private static String kebab(String field) {
 		return field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+	}
+
+	/**
+	 * JDK Flight Recorder events of the watchdog.
+	 */
+	public static class Jfr {
+
+		/**
+		 * Whether each ended stall and each JVM pause is also a JFR event, committed when it ends
+		 * (nothing per task).
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * BlockHound integration.
+	 */
+	public static class BlockHound {
+
+		/**
+		 * Whether to install BlockHound (io.projectreactor.tools:blockhound, JVM flag
+		 * -XX:+AllowRedefinitionToAddDeleteMethods on JDK 13+) and report each blocking call on a
+		 * non-blocking thread with its request instead of throwing. Meant for tests and staging.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 }

@@ -63,7 +63,16 @@ class WatchdogEndpointTests {
 				.containsEntry("thresholdMillis", 200);
 			assertThat((List<String>) stall.get("stack")).anySatisfy(
 					(frame) -> assertThat(frame).contains("java.lang.Thread.sleep("));
+			assertThat(((Number) stall.get("samples")).intValue()).isPositive();
+			assertThat((List<Map<String, Object>>) stall.get("hotFrames")).singleElement().satisfies((hot) -> {
+				assertThat((String) hot.get("frame")).startsWith("Thread.sleep ← WatchdogEndpointTests.lambda$");
+				assertThat(((Number) hot.get("share")).doubleValue()).isEqualTo(1.0);
+			});
 		});
+		assertThat((Map<String, Object>) json.get("totals")).containsEntry("loggedInFull", 1)
+			.containsEntry("summarized", 0)
+			.containsEntry("blockingCalls", 0);
+		assertThat((List<?>) json.get("recentBlockingCalls")).isEmpty();
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.contextstarter.watchdog.ReactorTaskTimer;
+import dev.contextstarter.watchdog.StallJfrEvents;
 import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogMetrics;
 import dev.contextstarter.watchdog.WatchdogSettings;
@@ -60,6 +61,50 @@ class WatchdogAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(Watchdog.class).settings())
 				.isEqualTo(new WatchdogSettings(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(20),
 						Duration.ZERO, Duration.ofMinutes(1), Duration.ofSeconds(1), 5, 8)));
+	}
+
+	@Test
+	void logBudgetAndSamplingPropertiesMapToTheSettings() {
+		this.runner.withPropertyValues("context.watchdog.max-full-reports=3", "context.watchdog.max-samples=7")
+			.run((context) -> {
+				WatchdogSettings settings = context.getBean(Watchdog.class).settings();
+				assertThat(settings.maxFullReports()).isEqualTo(3);
+				assertThat(settings.maxSamples()).isEqualTo(7);
+			});
+	}
+
+	@Test
+	void aLogBudgetOfNoReportsFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("context.watchdog.max-full-reports=0", "context.watchdog.max-samples=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("context.watchdog.max-full-reports must be at least 1")
+				.hasMessageContaining("context.watchdog.max-samples must be at least 1"));
+	}
+
+	@Test
+	void stallsAreJfrEventsByDefault() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(StallJfrEvents.class));
+	}
+
+	@Test
+	void jfrEventsCanBeSwitchedOff() {
+		this.runner.withPropertyValues("context.watchdog.jfr.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(StallJfrEvents.class));
+	}
+
+	@Test
+	void blockHoundIsOffByDefault() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean("contextWatchdogBlockHoundLifecycle"));
+	}
+
+	@Test
+	void blockHoundAskedForButAbsentFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("context.watchdog.blockhound.enabled=true")
+			.withClassLoader(new FilteredClassLoader("reactor.blockhound"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("context.watchdog.blockhound.enabled is true but BlockHound is not on the class path"));
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -22,6 +23,25 @@ public class WatchdogTestApplication {
 
 	@RestController
 	static class MisbehavingController {
+
+		/** Four non-blocking threads of their own, for floods of stalls. */
+		private static final Scheduler FLOOD = Schedulers.newParallel("flood", 4, true);
+
+		/** Spins on the Netty event loop that serves the request. */
+		@GetMapping("/spin-on-loop")
+		Mono<String> spinOnLoop(@RequestParam long millis) {
+			spinOnEventLoop(millis);
+			return Mono.just("spun " + RequestContextHolder.currentRequestId());
+		}
+
+		/** Blocks one of four "flood" workers. */
+		@GetMapping("/sleep-on-flood")
+		Mono<String> sleepOnFlood(@RequestParam long millis) {
+			return Mono.just("x").publishOn(FLOOD).map((x) -> {
+				sleepOnFloodWorker(millis);
+				return "slept " + RequestContextHolder.currentRequestId();
+			});
+		}
 
 		/** Blocks the Netty event loop that serves the request. */
 		@GetMapping("/sleep-on-loop")
@@ -70,6 +90,14 @@ public class WatchdogTestApplication {
 
 		static void sleepOnParallelWorker(long millis) {
 			sleep(millis);
+		}
+
+		static void sleepOnFloodWorker(long millis) {
+			sleep(millis);
+		}
+
+		static void spinOnEventLoop(long millis) {
+			spin(millis);
 		}
 
 		static long spin(long millis) {
