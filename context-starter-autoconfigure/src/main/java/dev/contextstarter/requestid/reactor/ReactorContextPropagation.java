@@ -45,7 +45,7 @@ public final class ReactorContextPropagation {
 			if (installations++ == 0) {
 				ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
 				Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
-				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::restoreForeignSources);
+				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::onEachOperator);
 			}
 			if (this.automaticPropagation && !automaticPropagationEnabled) {
 				// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
