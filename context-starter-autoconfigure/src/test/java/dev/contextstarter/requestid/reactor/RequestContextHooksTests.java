@@ -16,6 +16,7 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -180,6 +181,21 @@ class RequestContextHooksTests {
 		// As with contextWrite, the subscriber (which has no context) gets none.
 		assertThat(downstream).containsExactly("1:null");
 		assertThat(RequestContextHolder.current()).isNull();
+	}
+
+	@Test
+	void automaticPropagationEndsWithTheLastInstallationThatAskedForItWhileOthersRemain() {
+		ReactorContextPropagation automatic = new ReactorContextPropagation(true);
+		automatic.install();
+		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isTrue();
+		automatic.uninstall();
+		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
+		// The installation without it keeps its hooks.
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("remains-1"))) {
+			assertThat(Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+				.subscribeOn(Schedulers.parallel())
+				.block(Duration.ofSeconds(5))).isEqualTo("remains-1");
+		}
 	}
 
 	@Test
