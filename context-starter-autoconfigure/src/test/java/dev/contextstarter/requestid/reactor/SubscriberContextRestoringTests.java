@@ -200,6 +200,16 @@ class SubscriberContextRestoringTests {
 	}
 
 	@Test
+	void servingARequestKeepsItsContextForTheServerThatSubscribedWithout() {
+		Mono<String> served = RequestContextRestoring
+			.serving(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestContext.of("served"))
+			.map(record("server"));
+		StepVerifier.create(served).expectNext("x").expectComplete().verify(Duration.ofSeconds(5));
+		assertThat(this.seen).containsExactly("inside:served:served", "server:served:served");
+		assertThat(RequestContextHolder.current()).isNull();
+	}
+
+	@Test
 	void aLibraryMadeMonoSignallingUnderAnotherContextRestoresTheSubscribers() {
 		Mono<String> library = new LibraryMono(this.foreign, RequestContext.of("request-a"));
 		Mono<String> chain = library.map(record("first")).map(record("second"));
