@@ -239,7 +239,7 @@ public class PropagationBenchmark {
 	private Mono<String> chain(Scheduler hops) {
 		Mono<String> chain = hops(hops).contextWrite(this.context);
 		// What the starter's HTTP handler does once per request.
-		return (this.requestContext != null) ? RequestContextRestoring.mono(chain, this.requestContext) : chain;
+		return (this.requestContext != null) ? RequestContextRestoring.serving(chain, this.requestContext) : chain;
 	}
 
 	private Mono<String> hops(Scheduler hops) {

@@ -14,11 +14,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.contextstarter.benchmarks.MulticastDeliveryBenchmark;
 import dev.contextstarter.benchmarks.PropagationBenchmark;
 
 /**
  * Turns JMH's JSON result file into a Markdown table and checks the figures against the
- * targets: propagation cost per hop over the baseline, our ID generator against
+ * targets: propagation cost per hop over the baseline, the cost per signal delivered through
+ * a multicast source, our ID generator against
  * {@code UUID.randomUUID()} on two threads, and the watchdog's cost per task where a watchdog
  * benchmark ran. Prints the target lines too.
  * <p>
@@ -105,6 +107,26 @@ public final class JmhReport {
 							? verdict(perHop, errorPerHop, 100) : "";
 					lines.add(String.format(Locale.ROOT, "propagation %s %s: %.1f ns per hop over baseline%s%s%s",
 							method, mode, perHop, cpu, allocated, verdict));
+				});
+			}
+		}
+		for (String method : List.of("shareTwoSubscribers", "multicastSink")) {
+			String name = "MulticastDeliveryBenchmark." + method;
+			Optional<Result> baseline = find(results, name, "baseline");
+			if (baseline.isEmpty()) {
+				continue;
+			}
+			for (String mode : List.of("starter", "reactor-auto", "starter-automatic")) {
+				find(results, name, mode).ifPresent((result) -> {
+					int deliveries = MulticastDeliveryBenchmark.DELIVERIES;
+					String allocated = (result.allocatedBytes() != null && baseline.get().allocatedBytes() != null)
+							? String.format(Locale.ROOT, ", %.0f B allocated per delivered signal",
+									(result.allocatedBytes() - baseline.get().allocatedBytes()) / deliveries)
+							: "";
+					lines.add(String.format(Locale.ROOT,
+							"multicast %s %s: %.1f ns per delivered signal over baseline (error ±%.1f ns)%s", method,
+							mode, (result.score() - baseline.get().score()) / deliveries,
+							(result.error() + baseline.get().error()) / deliveries, allocated));
 				});
 			}
 		}

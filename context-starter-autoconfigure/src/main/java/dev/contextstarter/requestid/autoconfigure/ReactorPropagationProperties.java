@@ -11,9 +11,8 @@ public class ReactorPropagationProperties {
 	/**
 	 * Whether to also turn on Reactor's automatic context propagation, which restores every
 	 * registered ThreadLocal at every Reactor boundary. Not needed for the request context,
-	 * which the starter carries itself across scheduler hops, HTTP, WebClient, RabbitMQ
-	 * listeners and Mono.fromFuture/create sources; turn it on for libraries that emit into a
-	 * Sinks instance from their own threads. It costs close to 1 µs more per thread hop.
+	 * which the starter carries itself; turn it on for other ThreadLocals that must follow
+	 * Reactor chains. It costs close to 1 µs more per thread hop.
 	 */
 	private boolean automaticPropagation;
 

@@ -18,7 +18,7 @@ public final class ReactorContextPropagation {
 
 	private static int installations;
 
-	private static boolean automaticPropagationEnabled;
+	private static int automaticInstallations;
 
 	private final boolean automaticPropagation;
 
@@ -45,12 +45,11 @@ public final class ReactorContextPropagation {
 			if (installations++ == 0) {
 				ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
 				Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
-				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::restoreForeignSources);
+				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::onEachOperator);
 			}
-			if (this.automaticPropagation && !automaticPropagationEnabled) {
+			if (this.automaticPropagation && automaticInstallations++ == 0) {
 				// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
 				Hooks.enableAutomaticContextPropagation();
-				automaticPropagationEnabled = true;
 			}
 		}
 	}
@@ -63,9 +62,9 @@ public final class ReactorContextPropagation {
 		synchronized (lock) {
 			installations = 0;
 			removeAccessorAndHooks();
-			if (automaticPropagationEnabled) {
+			if (automaticInstallations > 0) {
+				automaticInstallations = 0;
 				Hooks.disableAutomaticContextPropagation();
-				automaticPropagationEnabled = false;
 			}
 		}
 	}
@@ -79,12 +78,13 @@ public final class ReactorContextPropagation {
 				return;
 			}
 			this.installed = false;
+			// Automatic propagation ends with the last installation that asked for it, even
+			// while others (which did not) remain.
+			if (this.automaticPropagation && automaticInstallations > 0 && --automaticInstallations == 0) {
+				Hooks.disableAutomaticContextPropagation();
+			}
 			if (installations > 0 && --installations == 0) {
 				removeAccessorAndHooks();
-				if (automaticPropagationEnabled) {
-					Hooks.disableAutomaticContextPropagation();
-					automaticPropagationEnabled = false;
-				}
 			}
 		}
 	}

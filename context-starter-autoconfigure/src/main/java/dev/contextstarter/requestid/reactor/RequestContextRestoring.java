@@ -1,29 +1,39 @@
 package dev.contextstarter.requestid.reactor;
 
+import java.util.function.Consumer;
+
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Fuseable;
 import reactor.core.Scannable;
+import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 
 /**
- * Publishers that make a request context current around everything that crosses them: the
- * subscription, every signal going down ({@code onNext}, {@code onError},
- * {@code onComplete}) and every signal going up ({@code request}, {@code cancel}).
+ * Publishers that make the right request context current around everything that crosses
+ * them: the subscription, every signal going down ({@code onSubscribe}, {@code onNext},
+ * {@code onError}, {@code onComplete}) and every signal going up ({@code request},
+ * {@code cancel}).
  * <p>
- * Placed where signals arrive on threads that no Reactor scheduler handed over, such as a
- * Netty event loop delivering a request body or a {@code WebClient} response, or a
- * {@code CompletableFuture} completed by a foreign pool. Every operator downstream runs
- * synchronously inside that signal, so it sees the context (and the MDC) too; a thread hop
- * further down is carried by {@link RequestContextHooks#decorateTask(Runnable)}.
+ * {@link #mono(Mono)} and {@link #flux(Flux)} restore the subscriber's own context: they sit
+ * where signals may arrive from another context, such as a {@code CompletableFuture}
+ * completed by a foreign pool, a sink emitted into by another request, or a shared upstream
+ * started by another subscriber. {@link #mono(Mono, RequestContext)} and
+ * {@link #flux(Flux, RequestContext)} work like {@code contextWrite}: the given context for
+ * the wrapped chain, the subscriber's own context for what follows. Every operator downstream
+ * runs synchronously inside a restored signal, so it sees the context (and the MDC) too; a
+ * thread hop further down is carried by {@link RequestContextHooks#decorateTask(Runnable)}.
  */
 public final class RequestContextRestoring {
 
@@ -31,21 +41,25 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Restore {@code context} around every signal of {@code source}.
+	 * Run {@code source} in {@code context}, as {@code contextWrite} would: its subscription,
+	 * the requests and cancellation it receives and the Reactor {@code Context} it sees carry
+	 * {@code context}; the signals it sends downstream run in the downstream subscriber's own
+	 * context (the one in its Reactor {@code Context} or, failing that, the one current where
+	 * it subscribed), or in none.
 	 * @param <T> the element type
 	 * @param source the source
-	 * @param context the context to restore
+	 * @param context the context of the wrapped chain
 	 * @return the restoring {@code Mono}
 	 */
 	public static <T> Mono<T> mono(Mono<T> source, RequestContext context) {
-		return new RestoringMono<>(source, context);
+		return new RestoringMono<>(source, context, false);
 	}
 
 	/**
-	 * Restore {@code context} around every signal of {@code source}.
+	 * Run {@code source} in {@code context}, as {@link #mono(Mono, RequestContext)} does.
 	 * @param <T> the element type
 	 * @param source the source
-	 * @param context the context to restore
+	 * @param context the context of the wrapped chain
 	 * @return the restoring {@code Flux}
 	 */
 	public static <T> Flux<T> flux(Flux<T> source, RequestContext context) {
@@ -53,15 +67,31 @@ public final class RequestContextRestoring {
 	}
 
 	/**
+	 * Run {@code exchange}, the chain that serves one request as a whole, in {@code context}:
+	 * its subscription and every signal both ways, those to its subscriber included, because
+	 * that subscriber (the server) works for the same request. Unlike
+	 * {@link #mono(Mono, RequestContext)}, the subscriber does not get a context of its own
+	 * back, which spares a request two MDC switches at its end.
+	 * @param <T> the element type
+	 * @param exchange the chain that serves a request
+	 * @param context the request's context
+	 * @return the restoring {@code Mono}
+	 */
+	public static <T> Mono<T> serving(Mono<T> exchange, RequestContext context) {
+		return new RestoringMono<>(exchange, context, true);
+	}
+
+	/**
 	 * Restore the subscriber's context around every signal of {@code source}: the one in its
-	 * Reactor {@code Context} or, failing that, the one current on the subscribing thread.
-	 * Subscriptions without any context pass through untouched.
+	 * Reactor {@code Context} or, failing that, the one current on the subscribing thread. A
+	 * subscriber without a context gets its signals without one, whatever the signalling
+	 * thread holds.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @return the restoring {@code Mono}
 	 */
 	public static <T> Mono<T> mono(Mono<T> source) {
-		return new RestoringMono<>(source, null);
+		return new RestoringMono<>(source, null, false);
 	}
 
 	/**
@@ -75,46 +105,103 @@ public final class RequestContextRestoring {
 		return new RestoringFlux<>(source, null);
 	}
 
-	private static <T> void subscribeRestoring(CorePublisher<? extends T> source, CoreSubscriber<? super T> actual,
-			@Nullable RequestContext fixed) {
-		RequestContext restored = contextOf(actual, fixed);
-		if (restored == null) {
-			source.subscribe(actual);
-			return;
-		}
-		RequestContext previous = RequestContextHolder.swap(restored);
+	/**
+	 * Restore each subscriber's context around the signals of a connectable source, and keep
+	 * it connectable.
+	 * @param <T> the element type
+	 * @param source the source
+	 * @return the restoring {@code ConnectableFlux}
+	 */
+	static <T> ConnectableFlux<T> connectable(ConnectableFlux<T> source) {
+		return new RestoringConnectableFlux<>(source);
+	}
+
+	/**
+	 * Subscribe {@code subscriber} to {@code source} with its own context restored around
+	 * every signal.
+	 * @param <T> the element type
+	 * @param source the source
+	 * @param subscriber the subscriber
+	 */
+	static <T> void subscribeRestoringOwnContext(CorePublisher<? extends T> source, CoreSubscriber<? super T> subscriber) {
+		RequestContext own = RequestContextAccessor.current(subscriber.currentContext());
+		RequestContext previous = RequestContextHolder.swap(own);
 		try {
-			source.subscribe(new RestoringSubscriber<>(actual, restored));
+			source.subscribe(restoring(source, subscriber, own, own, subscriber.currentContext()));
 		}
 		finally {
+			restore(previous, own);
+		}
+	}
+
+	private static <T> void subscribeRestoring(CorePublisher<? extends T> source, CoreSubscriber<? super T> actual,
+			@Nullable RequestContext written, boolean serving) {
+		if (written == null) {
+			subscribeRestoringOwnContext(source, actual);
+			return;
+		}
+		Context downstream = actual.currentContext();
+		RequestContext own = serving ? written : RequestContextAccessor.current(downstream);
+		// The wrapped chain sees the written context in its Reactor Context too, so that a
+		// restoring source inside it restores that one, not the subscriber's.
+		Context upstream = (downstream.getOrDefault(RequestContextAccessor.KEY, null) == written) ? downstream
+				: downstream.put(RequestContextAccessor.KEY, written);
+		RequestContext previous = RequestContextHolder.swap(written);
+		try {
+			source.subscribe(restoring(source, actual, own, written, upstream));
+		}
+		finally {
+			restore(previous, written);
+		}
+	}
+
+	private static <T> CoreSubscriber<T> restoring(CorePublisher<?> source, CoreSubscriber<? super T> actual,
+			@Nullable RequestContext downstream, @Nullable RequestContext upstream, Context context) {
+		if (source instanceof Fuseable) {
+			return new RestoringFuseableSubscriber<>(actual, downstream, upstream, context);
+		}
+		return new RestoringSubscriber<>(actual, downstream, upstream, context);
+	}
+
+	private static void restore(@Nullable RequestContext previous, @Nullable RequestContext current) {
+		// Signals mostly arrive on a thread that already holds the context: nothing to undo.
+		if (previous != current) {
 			RequestContextHolder.set(previous);
 		}
 	}
 
-	private static @Nullable RequestContext contextOf(CoreSubscriber<?> subscriber, @Nullable RequestContext fixed) {
-		if (fixed != null) {
-			return fixed;
-		}
-		return RequestContextAccessor.current(subscriber.currentContext());
+	/**
+	 * Marks the starter's own restoring publishers, so that the hooks never wrap them again.
+	 */
+	interface RestoringPublisher {
+
 	}
 
-	private static final class RestoringMono<T> extends MonoOperator<T, T> {
+	private static final class RestoringMono<T> extends MonoOperator<T, T> implements RestoringPublisher {
 
 		private final @Nullable RequestContext context;
 
-		RestoringMono(Mono<? extends T> source, @Nullable RequestContext context) {
+		private final boolean serving;
+
+		RestoringMono(Mono<? extends T> source, @Nullable RequestContext context, boolean serving) {
 			super(source);
 			this.context = context;
+			this.serving = serving;
 		}
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			subscribeRestoring(this.source, actual, this.context);
+			subscribeRestoring(this.source, actual, this.context, this.serving);
+		}
+
+		@Override
+		public @Nullable Object scanUnsafe(Attr key) {
+			return (key == Attr.RUN_STYLE) ? Attr.RunStyle.SYNC : super.scanUnsafe(key);
 		}
 
 	}
 
-	private static final class RestoringFlux<T> extends FluxOperator<T, T> {
+	private static final class RestoringFlux<T> extends FluxOperator<T, T> implements RestoringPublisher {
 
 		private final @Nullable RequestContext context;
 
@@ -125,109 +212,157 @@ public final class RequestContextRestoring {
 
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
-			subscribeRestoring(this.source, actual, this.context);
+			subscribeRestoring(this.source, actual, this.context, false);
+		}
+
+		@Override
+		public @Nullable Object scanUnsafe(Attr key) {
+			return (key == Attr.RUN_STYLE) ? Attr.RunStyle.SYNC : super.scanUnsafe(key);
+		}
+
+	}
+
+	private static final class RestoringConnectableFlux<T> extends ConnectableFlux<T>
+			implements RestoringPublisher, Scannable {
+
+		private final ConnectableFlux<T> source;
+
+		RestoringConnectableFlux(ConnectableFlux<T> source) {
+			this.source = source;
+		}
+
+		@Override
+		public void connect(Consumer<? super Disposable> cancelSupport) {
+			this.source.connect(cancelSupport);
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			subscribeRestoringOwnContext(this.source, actual);
+		}
+
+		@Override
+		public int getPrefetch() {
+			return this.source.getPrefetch();
+		}
+
+		@Override
+		public @Nullable Object scanUnsafe(Attr key) {
+			if (key == Attr.PARENT) {
+				return this.source;
+			}
+			if (key == Attr.PREFETCH) {
+				return getPrefetch();
+			}
+			if (key == Attr.RUN_STYLE) {
+				return Attr.RunStyle.SYNC;
+			}
+			return null;
 		}
 
 	}
 
 	/**
-	 * Makes the context current around each signal, both ways. Where the thread already holds
-	 * it, that costs a thread-local read and writes no MDC.
+	 * Makes a context current around each signal, both ways: {@code downstream} around the
+	 * signals to the subscriber, {@code upstream} around its requests and cancellation. Where
+	 * the thread already holds it, that costs a thread-local read and writes no MDC.
 	 */
-	static final class RestoringSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
+	static class RestoringSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
 
 		private final CoreSubscriber<? super T> actual;
 
-		private final RequestContext context;
+		private final @Nullable RequestContext downstream;
 
-		private @Nullable Subscription upstream;
+		private final @Nullable RequestContext upstream;
 
-		RestoringSubscriber(CoreSubscriber<? super T> actual, RequestContext context) {
+		private final Context context;
+
+		private @Nullable Subscription subscription;
+
+		RestoringSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestContext downstream,
+				@Nullable RequestContext upstream, Context context) {
 			this.actual = actual;
+			this.downstream = downstream;
+			this.upstream = upstream;
 			this.context = context;
-		}
-
-		private void restore(@Nullable RequestContext previous) {
-			// Signals mostly arrive on a thread that already holds the context: nothing to undo.
-			if (previous != this.context) {
-				RequestContextHolder.set(previous);
-			}
 		}
 
 		@Override
 		public Context currentContext() {
-			return this.actual.currentContext();
+			return this.context;
 		}
 
 		@Override
 		public void onSubscribe(Subscription subscription) {
-			this.upstream = subscription;
-			RequestContext previous = RequestContextHolder.swap(this.context);
-			try {
-				this.actual.onSubscribe(this);
-			}
-			finally {
-				restore(previous);
+			if (Operators.validate(this.subscription, subscription)) {
+				this.subscription = subscription;
+				RequestContext previous = RequestContextHolder.swap(this.downstream);
+				try {
+					this.actual.onSubscribe(this);
+				}
+				finally {
+					restore(previous, this.downstream);
+				}
 			}
 		}
 
 		@Override
 		public void onNext(T value) {
-			RequestContext previous = RequestContextHolder.swap(this.context);
+			RequestContext previous = RequestContextHolder.swap(this.downstream);
 			try {
 				this.actual.onNext(value);
 			}
 			finally {
-				restore(previous);
+				restore(previous, this.downstream);
 			}
 		}
 
 		@Override
 		public void onError(Throwable error) {
-			RequestContext previous = RequestContextHolder.swap(this.context);
+			RequestContext previous = RequestContextHolder.swap(this.downstream);
 			try {
 				this.actual.onError(error);
 			}
 			finally {
-				restore(previous);
+				restore(previous, this.downstream);
 			}
 		}
 
 		@Override
 		public void onComplete() {
-			RequestContext previous = RequestContextHolder.swap(this.context);
+			RequestContext previous = RequestContextHolder.swap(this.downstream);
 			try {
 				this.actual.onComplete();
 			}
 			finally {
-				restore(previous);
+				restore(previous, this.downstream);
 			}
 		}
 
 		@Override
 		public void request(long n) {
-			Subscription subscription = this.upstream;
+			Subscription subscription = this.subscription;
 			if (subscription != null) {
-				RequestContext previous = RequestContextHolder.swap(this.context);
+				RequestContext previous = RequestContextHolder.swap(this.upstream);
 				try {
 					subscription.request(n);
 				}
 				finally {
-					restore(previous);
+					restore(previous, this.upstream);
 				}
 			}
 		}
 
 		@Override
 		public void cancel() {
-			Subscription subscription = this.upstream;
+			Subscription subscription = this.subscription;
 			if (subscription != null) {
-				RequestContext previous = RequestContextHolder.swap(this.context);
+				RequestContext previous = RequestContextHolder.swap(this.upstream);
 				try {
 					subscription.cancel();
 				}
 				finally {
-					restore(previous);
+					restore(previous, this.upstream);
 				}
 			}
 		}
@@ -235,7 +370,7 @@ public final class RequestContextRestoring {
 		@Override
 		public @Nullable Object scanUnsafe(Attr key) {
 			if (key == Attr.PARENT) {
-				return this.upstream;
+				return this.subscription;
 			}
 			if (key == Attr.ACTUAL) {
 				return this.actual;
@@ -244,6 +379,45 @@ public final class RequestContextRestoring {
 				return Attr.RunStyle.SYNC;
 			}
 			return null;
+		}
+
+	}
+
+	/**
+	 * A {@link RestoringSubscriber} handed to an operator that was built for a fuseable
+	 * source and so expects a {@link Fuseable.QueueSubscription}: it refuses fusion, so every
+	 * value still arrives through {@code onNext}, inside the context.
+	 */
+	static final class RestoringFuseableSubscriber<T> extends RestoringSubscriber<T>
+			implements Fuseable.QueueSubscription<T> {
+
+		RestoringFuseableSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestContext downstream,
+				@Nullable RequestContext upstream, Context context) {
+			super(actual, downstream, upstream, context);
+		}
+
+		@Override
+		public int requestFusion(int requestedMode) {
+			return Fuseable.NONE;
+		}
+
+		@Override
+		public @Nullable T poll() {
+			return null;
+		}
+
+		@Override
+		public int size() {
+			return 0;
+		}
+
+		@Override
+		public boolean isEmpty() {
+			return true;
+		}
+
+		@Override
+		public void clear() {
 		}
 
 	}

@@ -95,7 +95,7 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
 			Mono<Void> handled = this.delegate.handle(identified, response)
 				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
-			return RequestContextRestoring.mono(handled, context);
+			return RequestContextRestoring.serving(handled, context);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.contextstarter.requestid.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +84,26 @@ class ReactorContextPropagationAutoConfigurationTests {
 	}
 
 	@Test
+	void installsTheHooksBeforeApplicationBeansAssembleTheirChains() {
+		this.contextRunner.withBean(EarlyClient.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			String seen = context.getBean(EarlyClient.class).call
+				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestContext.of("early-1")))
+				.block(Duration.ofSeconds(5));
+			assertThat(seen).isEqualTo("early-1");
+		});
+	}
+
+	@Test
+	void anInvalidAutomaticPropagationSettingFailsAtStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("context.reactor.automatic-propagation=sometimes")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("context.reactor.automatic-propagation"));
+		assertThat(registered()).isFalse();
+	}
+
+	@Test
 	void backsOffWithoutContextPropagation() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ContextRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ReactorContextPropagation.class));
@@ -98,6 +119,28 @@ class ReactorContextPropagationAutoConfigurationTests {
 	void turnedOffWithRequestIds() {
 		this.contextRunner.withPropertyValues("context.request-id.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ReactorContextPropagation.class));
+	}
+
+	/**
+	 * A client bean that assembles its chain once, in its constructor, as clients and caches
+	 * often do: a source that completes on a thread of its own, and a step after it.
+	 */
+	static final class EarlyClient implements AutoCloseable {
+
+		private final ExecutorService thread = Executors.newSingleThreadExecutor();
+
+		final Mono<String> call;
+
+		EarlyClient() {
+			this.call = Mono.<String>create((sink) -> this.thread.execute(() -> sink.success("done")))
+				.map((done) -> String.valueOf(RequestContextHolder.currentRequestId()));
+		}
+
+		@Override
+		public void close() {
+			this.thread.shutdownNow();
+		}
+
 	}
 
 	private static boolean registered() {

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +15,7 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -85,12 +85,17 @@ class RequestContextHooksTests {
 
 	@Test
 	void aFutureCompletedOnAForeignThreadRestoresTheSubscribersContext() {
-		Mono<String> afterFuture = Mono.fromFuture(CompletableFuture.supplyAsync(() -> "done",
-				CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, this.foreign)))
+		CompletableFuture<String> future = new CompletableFuture<>();
+		Mono<String> afterFuture = Mono.fromFuture(future)
 			.map((done) -> Thread.currentThread().getName() + ":" + RequestContextHolder.currentRequestId() + ":"
 					+ MDC.get("requestId"))
 			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of("future-1")));
-		StepVerifier.create(afterFuture).expectNext("foreign:future-1:future-1").expectComplete().verify(Duration.ofSeconds(5));
+		// Completed on the foreign thread once subscribed, however slow the machine.
+		StepVerifier.create(afterFuture)
+			.then(() -> this.foreign.execute(() -> future.complete("done")))
+			.expectNext("foreign:future-1:future-1")
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
 		assertThat(currentOnForeignThread()).isEqualTo("null");
 	}
 
@@ -143,7 +148,7 @@ class RequestContextHooksTests {
 	}
 
 	@Test
-	void restoringPublisherCarriesRequestsAndCancellationUpstreamInTheContext() {
+	void restoringPublisherCarriesRequestsAndCancellationUpstreamInTheContextAndDownstreamInTheSubscribers() {
 		RequestContext context = RequestContext.of("restoring-1");
 		List<String> upstream = new CopyOnWriteArrayList<>();
 		Flux<Integer> source = Flux.range(1, 3)
@@ -177,8 +182,24 @@ class RequestContextHooksTests {
 
 		});
 		assertThat(upstream).containsExactly("request:restoring-1", "cancel:restoring-1");
-		assertThat(downstream).containsExactly("1:restoring-1");
+		// As with contextWrite, the subscriber (which has no context) gets none.
+		assertThat(downstream).containsExactly("1:null");
 		assertThat(RequestContextHolder.current()).isNull();
+	}
+
+	@Test
+	void automaticPropagationEndsWithTheLastInstallationThatAskedForItWhileOthersRemain() {
+		ReactorContextPropagation automatic = new ReactorContextPropagation(true);
+		automatic.install();
+		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isTrue();
+		automatic.uninstall();
+		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
+		// The installation without it keeps its hooks.
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("remains-1"))) {
+			assertThat(Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+				.subscribeOn(Schedulers.parallel())
+				.block(Duration.ofSeconds(5))).isEqualTo("remains-1");
+		}
 	}
 
 	@Test
