@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("blockhound")
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.blockhound.enabled=true",
-				"management.endpoints.web.exposure.include=watchdog" })
+				// A threshold far above the 5 ms sleep: on a loaded machine BlockHound's class
+				// transformation and a late wake-up must not count as stalls of this test.
+				"context.watchdog.threshold=3s", "management.endpoints.web.exposure.include=watchdog" })
 class WatchdogBlockHoundTests {
 
 	private static final String CONTROLLER = WatchdogTestApplication.MisbehavingController.class.getName();
