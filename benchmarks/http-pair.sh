@@ -14,8 +14,9 @@
 # The last lines printed are the rounds' ratios with their median and spread, then a verdict
 # against --target (first / second): warm (default: 120 s warm-up, 3 rounds of 20 s, target
 # 1.03) "met" or "not met" from the median when the rounds agree (all on one side of the target,
-# or within the margin, target - 1, of each other), "inconclusive" otherwise; --cold (no
-# warm-up, 8 rounds of 10 s, target 1.10) "met" when every round from the third on is within it.
+# or within the margin, the target's distance from 1, of each other), "inconclusive" otherwise;
+# --cold (no warm-up, 8 rounds of 10 s, target 1.10) "met" when every round from the third on is
+# within it.
 # Environment: JAVA_OPTS (app JVM options), APP_CPU / LOAD_CPU (cores, default 0 and 1).
 set -euo pipefail
 
@@ -103,7 +104,7 @@ printf '%s\n' "${ratios[@]}" | sort -n | awk -v target="$target" -v cold="$cold"
 		n = NR
 		median = (n % 2) ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
 		spread = sorted[n] - sorted[1]
-		margin = target - 1
+		margin = (target > 1) ? target - 1 : 1 - target
 		printf "median %.3f, spread %.3f (%.3f to %.3f), %d rounds\n", median, spread, sorted[1], sorted[n], n
 		if (cold == "true") {
 			split(all, byRound, " ")

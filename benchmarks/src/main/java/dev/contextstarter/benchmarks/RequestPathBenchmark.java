@@ -52,20 +52,23 @@ import dev.contextstarter.requestid.webflux.RequestContextHttpHandler;
  * goes through the {@link HttpHandler} the server calls, whose application hops to another
  * scheduler once, reads the MDC there (as a log line does) and writes a small body, which
  * commits the response and its headers. WebFlux's dispatching is left out: its operators cost
- * both modes alike except for the restoring steps the starter adds after its {@code flatMap}s,
+ * every mode alike except for the restoring steps the starter adds after its {@code flatMap}s,
  * which only the HTTP pair measures.
  * <ul>
  * <li>{@code baseline}: the application's handler alone, no hooks;</li>
  * <li>{@code starter}: the starter's Reactor hooks installed and its
  * {@link RequestContextHttpHandler} around the handler: the inbound ID read and checked, the
  * response header, the scope and the MDC, the Reactor {@code Context} write, the restoring
- * steps and the hop's context.</li>
+ * steps and the hop's context;</li>
+ * <li>{@code hooks}: the starter's Reactor hooks installed, no handler: what the hooks cost a
+ * request that carries no context (the restoring steps they add at assembly, the per-operator
+ * check), the part of {@code starter} that is not the handler's.</li>
  * </ul>
  * The hop goes to a {@link DrainedExecutor} that the benchmark thread drains, so the task finds
  * the thread without the context, as a worker would, but no hand-off between cores blurs the
  * difference: (starter − baseline) is the starter's CPU cost per request on this path. A bare
  * {@link AbstractServerHttpRequest} and Spring's mock response stand in for the server's (both
- * modes pay for them); the response's commit runs Spring's own {@code AbstractServerHttpResponse}
+ * every mode pays for them); the response's commit runs Spring's own {@code AbstractServerHttpResponse}
  * code.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -85,7 +88,7 @@ public class RequestPathBenchmark {
 
 	private static final byte[] BODY = "hello".getBytes(StandardCharsets.UTF_8);
 
-	@Param({ "baseline", "starter" })
+	@Param({ "baseline", "hooks", "starter" })
 	public String mode = "baseline";
 
 	private final DrainedExecutor drainedExecutor = new DrainedExecutor();
@@ -102,20 +105,21 @@ public class RequestPathBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		if ("starter".equals(this.mode)) {
-			ReactorContextPropagation installed = new ReactorContextPropagation(false);
-			installed.install();
-			this.propagation = installed;
-			InboundContextResolver resolver = new InboundContextResolver(RequestIdPolicy.defaults(), List.of(HEADER),
-					List.of());
-			this.handler = new RequestContextHttpHandler(this::application, resolver);
-		}
-		else if (!"baseline".equals(this.mode)) {
-			throw new IllegalArgumentException("Unknown mode " + this.mode);
+		switch (this.mode) {
+			case "baseline" -> {
+			}
+			case "hooks" -> installHooks();
+			case "starter" -> {
+				installHooks();
+				InboundContextResolver resolver = new InboundContextResolver(RequestIdPolicy.defaults(),
+						List.of(HEADER), List.of());
+				this.handler = new RequestContextHttpHandler(this::application, resolver);
+			}
+			default -> throw new IllegalArgumentException("Unknown mode " + this.mode);
 		}
 		// Fail fast if a mode does not do what it claims.
 		MockServerHttpResponse response = serve();
-		boolean starter = this.propagation != null;
+		boolean starter = "starter".equals(this.mode);
 		String header = response.getHeaders().getFirst(HEADER);
 		if (starter != REQUEST_ID.equals(this.seenInMdc) || starter != REQUEST_ID.equals(header)
 				|| MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY) != null) {
@@ -123,6 +127,12 @@ public class RequestPathBenchmark {
 					+ "', response header '" + header + "', MDC after the request '"
 					+ MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY) + "'");
 		}
+	}
+
+	private void installHooks() {
+		ReactorContextPropagation installed = new ReactorContextPropagation(false);
+		installed.install();
+		this.propagation = installed;
 	}
 
 	@TearDown(Level.Trial)
