@@ -10,10 +10,13 @@
 # warms it up with wrk, then measures with wrk pinned to the other core. Medians are reported; the
 # last two lines printed are "ratio starter/baseline <x>" and "ratio starter/tracing <x>" (throughput).
 # The app's CPU time per request is reported too: on a shared machine it is steadier than req/s.
+# Then, the headline: the paired CPU per request (http-pair.sh, both configurations at once on one
+# core) of starter/baseline (target 1.03) and starter/tracing (target 0.90), by round, with median,
+# spread and verdict, printed last and added to http-load.md (--no-pair skips it).
 # Results: benchmarks/results/http-load.md, http-load-throughput.png, http-load-latency.png.
 #
 # Usage: benchmarks/http-load.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N]
-#                                [--connections N] [--skip-build] [--with-no-watchdog]
+#                                [--connections N] [--skip-build] [--with-no-watchdog] [--no-pair]
 # Environment: JAVA_OPTS (app JVM options), TRACING_SAMPLING (management.tracing.sampling.probability
 # for the tracing run; Boot's default when unset), APP_CPU / LOAD_CPU (cores, default 0 and 1).
 set -euo pipefail
@@ -26,6 +29,7 @@ wrk_threads=1
 build=true
 port=18080
 configurations=(baseline starter tracing)
+pair=true
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 		--duration) duration="$2"; shift 2 ;;
@@ -35,7 +39,8 @@ while [[ $# -gt 0 ]]; do
 		--port) port="$2"; shift 2 ;;
 		--skip-build) build=false; shift ;;
 		--with-no-watchdog) configurations+=(no-watchdog); shift ;;
-		-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+		--no-pair) pair=false; shift ;;
+		-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 		*) echo "Unknown option: $1" >&2; exit 2 ;;
 	esac
 done
@@ -124,3 +129,24 @@ ${rounds} rounds, warm-up ${warmup}s, measured ${duration}s, wrk -t${wrk_threads
 app JVM \`${java_opts}\` (CPU ${app_cpu}); GET /hello with X-Request-ID and requestId headers."
 java -Djava.awt.headless=true -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.contextstarter.benchmarks.report.HttpLoadReport \
 	"$raw" benchmarks/results "$description"
+
+if $pair; then
+	# The headline: runs one after another drift with the VM by ±30 %, pairs do not (docs/benchmarks.md).
+	paired="$work/paired.txt"
+	: > "$paired"
+	for other in baseline:1.03 tracing:0.90; do
+		stop_app
+		benchmarks/http-pair.sh --skip-build --warmup "$warmup" --rounds "$rounds" --duration "$duration" \
+			--target "${other#*:}" starter "${other%%:*}" | tee "$work/pair-${other%%:*}.txt" >&2
+		echo "paired cpu per request starter/${other%%:*} $(grep '^median' "$work/pair-${other%%:*}.txt");" \
+			"by round $(sed -n 's/^cpu per request [^:]*: //p' "$work/pair-${other%%:*}.txt");" \
+			"$(grep '^verdict' "$work/pair-${other%%:*}.txt")" >> "$paired"
+	done
+	{
+		echo
+		echo "### Paired CPU per request (the headline)"
+		echo
+		sed 's/^/- /' "$paired"
+	} >> benchmarks/results/http-load.md
+	cat "$paired"
+fi

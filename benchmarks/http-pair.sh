@@ -7,15 +7,24 @@
 # request than one alone, so only the ratio means anything.
 #
 # Usage: benchmarks/http-pair.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--skip-build]
+#                                [--cold] [--target RATIO]
 #                                CONFIGURATION[:APP-ARGUMENTS] CONFIGURATION[:APP-ARGUMENTS]
 # CONFIGURATION is baseline, starter, no-watchdog or tracing; APP-ARGUMENTS are added to the
 # app's command line, e.g. 'starter:--context.reactor.automatic-propagation=true'.
+# The last lines printed are the rounds' ratios with their median and spread, then a verdict
+# against --target (first / second): warm (default: 120 s warm-up, 3 rounds of 20 s, target
+# 1.03) "met" or "not met" from the median when the rounds agree (all on one side of the target,
+# or within the margin, the target's distance from 1, of each other), "inconclusive" otherwise;
+# --cold (no warm-up, 8 rounds of 10 s, target 1.10) "met" when every round from the third on is
+# within it.
 # Environment: JAVA_OPTS (app JVM options), APP_CPU / LOAD_CPU (cores, default 0 and 1).
 set -euo pipefail
 
-duration=20
-warmup=120
-rounds=3
+duration=
+warmup=
+rounds=
+target=
+cold=false
 build=true
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -23,11 +32,18 @@ while [[ $# -gt 0 ]]; do
 		--warmup) warmup="$2"; shift 2 ;;
 		--rounds) rounds="$2"; shift 2 ;;
 		--skip-build) build=false; shift ;;
-		-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+		--cold) cold=true; shift ;;
+		--target) target="$2"; shift 2 ;;
+		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 		-*) echo "Unknown option: $1" >&2; exit 2 ;;
 		*) break ;;
 	esac
 done
+if $cold; then
+	: "${duration:=10}" "${warmup:=0}" "${rounds:=8}" "${target:=1.10}"
+else
+	: "${duration:=20}" "${warmup:=120}" "${rounds:=3}" "${target:=1.03}"
+fi
 if [[ $# -ne 2 ]]; then
 	echo "Give two configurations; --help says how" >&2
 	exit 2
@@ -62,7 +78,10 @@ load_both() {
 	wait "${loads[@]}"
 }
 echo "http-pair: ${names[0]} vs ${names[1]} on CPU $app_cpu; warm-up ${warmup}s, ${rounds} rounds of ${duration}s" >&2
-load_both "$warmup"
+if (( warmup > 0 )); then
+	load_both "$warmup"
+fi
+ratios=()
 for round in $(seq 1 "$rounds"); do
 	before=("$(cpu_ticks "${pids[0]}")" "$(cpu_ticks "${pids[1]}")")
 	load_both "$duration"
@@ -74,5 +93,36 @@ for round in $(seq 1 "$rounds"); do
 			-v requests="$requests" 'BEGIN { printf "%.1f", ticks / hz * 1e6 / requests }')")
 		line+=" ${names[$side]} ${micros[$side]} us/req ($requests requests);"
 	done
-	echo "$line ratio $(awk -v a="${micros[0]}" -v b="${micros[1]}" 'BEGIN { printf "%.3f", a / b }')"
+	ratios+=("$(awk -v a="${micros[0]}" -v b="${micros[1]}" 'BEGIN { printf "%.3f", a / b }')")
+	# The machine may be shared: its load says how far to trust the round.
+	echo "$line ratio ${ratios[-1]}; load average $(cut -d' ' -f1 /proc/loadavg)"
 done
+echo "cpu per request ${names[0]}/${names[1]} by round: ${ratios[*]}"
+printf '%s\n' "${ratios[@]}" | sort -n | awk -v target="$target" -v cold="$cold" -v all="${ratios[*]}" '
+	{ sorted[NR] = $1 }
+	END {
+		n = NR
+		median = (n % 2) ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
+		spread = sorted[n] - sorted[1]
+		margin = (target > 1) ? target - 1 : 1 - target
+		printf "median %.3f, spread %.3f (%.3f to %.3f), %d rounds\n", median, spread, sorted[1], sorted[n], n
+		if (cold == "true") {
+			split(all, byRound, " ")
+			over = 0
+			for (i = 3; i <= n; i++) if (byRound[i] > target) over++
+			if (n < 3) verdict = "inconclusive (fewer than 3 rounds)"
+			else if (over == 0) verdict = sprintf("met (every round from the third <= %.2f)", target)
+			else verdict = sprintf("not met (%d of %d rounds from the third above %.2f)", over, n - 2, target)
+		}
+		else if (sorted[n] <= target || (median <= target && spread <= margin)) {
+			verdict = sprintf("met (median %.3f <= %.2f)", median, target)
+		}
+		else if (sorted[1] > target || (median > target && spread <= margin)) {
+			verdict = sprintf("not met (median %.3f > %.2f, over by %.3f)", median, target, median - target)
+		}
+		else {
+			verdict = sprintf("inconclusive (rounds straddle %.2f and differ by %.3f, more than the %.2f margin)", target, spread, margin)
+		}
+		print "verdict: " verdict
+	}'
+

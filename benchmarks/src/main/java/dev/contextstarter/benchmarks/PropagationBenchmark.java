@@ -223,17 +223,17 @@ public class PropagationBenchmark {
 
 	@Benchmark
 	public String threeHopsSpinning() {
-		SpinWaitingSubscriber subscriber = new SpinWaitingSubscriber();
+		SpinWaitingSubscriber<String> subscriber = new SpinWaitingSubscriber<>();
 		chain(this.spinningHops).subscribe(subscriber);
-		return subscriber.await();
+		return subscriber.await("");
 	}
 
 	@Benchmark
 	public String threeHopsOneThread() {
-		SpinWaitingSubscriber subscriber = new SpinWaitingSubscriber();
+		SpinWaitingSubscriber<String> subscriber = new SpinWaitingSubscriber<>();
 		chain(this.drainedHops).subscribe(subscriber);
 		this.drainedExecutor.drain();
-		return subscriber.await();
+		return subscriber.await("");
 	}
 
 	private Mono<String> chain(Scheduler hops) {

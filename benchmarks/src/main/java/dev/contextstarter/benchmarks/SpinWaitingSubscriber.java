@@ -5,12 +5,14 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 
 /**
- * Receives one value and lets the caller wait for it by spinning rather than parking, so that
- * the benchmark thread needs no OS wake-up either.
+ * Receives at most one value and lets the caller wait for the end by spinning rather than
+ * parking, so that the benchmark thread needs no OS wake-up either.
+ *
+ * @param <T> the value type
  */
-final class SpinWaitingSubscriber implements CoreSubscriber<String> {
+final class SpinWaitingSubscriber<T> implements CoreSubscriber<T> {
 
-	private volatile @Nullable String value;
+	private volatile @Nullable T value;
 
 	private volatile @Nullable Throwable error;
 
@@ -22,7 +24,7 @@ final class SpinWaitingSubscriber implements CoreSubscriber<String> {
 	}
 
 	@Override
-	public void onNext(String next) {
+	public void onNext(T next) {
 		this.value = next;
 	}
 
@@ -37,7 +39,13 @@ final class SpinWaitingSubscriber implements CoreSubscriber<String> {
 		this.done = true;
 	}
 
-	String await() {
+	/**
+	 * Wait until the source ends.
+	 * @param whenEmpty what to return when it ended without a value
+	 * @return the value
+	 * @throws IllegalStateException if it failed
+	 */
+	T await(T whenEmpty) {
 		int idle = 0;
 		while (!this.done) {
 			idle = SpinningExecutor.pause(idle);
@@ -46,8 +54,8 @@ final class SpinWaitingSubscriber implements CoreSubscriber<String> {
 		if (failure != null) {
 			throw new IllegalStateException("Chain failed", failure);
 		}
-		String result = this.value;
-		return (result != null) ? result : "";
+		T result = this.value;
+		return (result != null) ? result : whenEmpty;
 	}
 
 }
