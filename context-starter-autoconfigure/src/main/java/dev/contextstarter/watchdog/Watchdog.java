@@ -459,6 +459,11 @@ public final class Watchdog implements AutoCloseable {
 		Thread.State state = thread.getState();
 		StackTraceElement[] stack = thread.getStackTrace();
 		RequestContext context = RequestContextHolder.currentOf(thread);
+		if (watched instanceof TaskSlot slot && slot.start() != start) {
+			// The task ended while its stack and context were read: they may be the next task's,
+			// another request's. Like a task that ends between two checks, it is not reported.
+			return;
+		}
 		StallCause cause = causeOf(watched, thread, state, stack, now);
 		if (cause == null) {
 			// Runnable but hardly run, or an event loop idle in its selector: the machine did not

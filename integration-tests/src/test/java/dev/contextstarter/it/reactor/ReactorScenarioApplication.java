@@ -125,8 +125,10 @@ public class ReactorScenarioApplication {
 
 		SharedSources() {
 			// Reactor's refCount can leave a subscriber that arrives while the last one leaves
-			// on the old connection (reactor-core#3487, #4289): a subscriber of its own keeps
-			// these two connected, in a context of its own, which no request may see.
+			// on the old connection (reactor-core#3487, #4289): it fails or hangs, with or
+			// without the starter's hooks, for share() and publish().refCount() alike (the
+			// figures are in the README, from RefCountRaceExperiment). A subscriber of its own
+			// keeps these two connected, in a context of its own, which no request may see.
 			try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("keeper"))) {
 				this.connections.add(this.share.subscribe());
 				this.connections.add(this.refCount.subscribe());

@@ -121,17 +121,26 @@ class WatchdogLogTests {
 		long started = System.nanoTime();
 		try (StallCapture capture = StallCapture.of(this.watchdog)) {
 			WebClient client = client();
-			Long answered = Flux.range(1, 50)
-				.flatMap((i) -> get(client, "/sleep-on-flood?millis=400", "flood-" + i), 50)
-				.count()
+			List<String> answers = Flux.range(1, 50)
+				.flatMap((i) -> get(client, "/sleep-on-flood?millis=400", "flood-" + i)
+					.map((body) -> "flood-" + i + " answered " + body), 50)
+				.collectList()
 				.block(Duration.ofSeconds(60));
-			assertThat(answered).isEqualTo(50);
+			// Each blocked task ran on its worker under its own request, never an earlier one's.
+			assertThat(answers).hasSize(50).allSatisfy((answer) -> assertThat(answer)
+				.matches("(flood-\\d+) answered slept \\1"));
 			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.watchdog.stalledNow() == 0);
 			// On this shared 2-core machine the watchdog thread wakes late under the flood's load,
 			// and time it did not run is not counted against tasks: most, not always all, of the
 			// 50 blocked tasks are stalls. Enough to spend the budget several times over.
-			assertThat(capture.stalls()).filteredOn((stall) -> String.valueOf(stall.requestId()).startsWith("flood-"))
-				.hasSizeGreaterThanOrEqualTo(30);
+			List<String> stalledRequests = capture.stalls()
+				.stream()
+				.map((stall) -> String.valueOf(stall.requestId()))
+				.filter((requestId) -> requestId.startsWith("flood-"))
+				.toList();
+			assertThat(stalledRequests).hasSizeGreaterThanOrEqualTo(30);
+			// One task per request: a request reported twice means a stall took another task's ID.
+			assertThat(stalledRequests).doesNotHaveDuplicates();
 		}
 		long floodSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
 		// The summary of the last interval is written when the interval ends.
