@@ -10,6 +10,7 @@ import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.ParallelFlux;
 
+import dev.contextstarter.requestid.ContextRunnable;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
@@ -114,7 +115,7 @@ public final class RequestContextHooks {
 		if (context == null || Hooks.isAutomaticContextPropagationEnabled()) {
 			return task;
 		}
-		return new ContextTask(task, context);
+		return new ContextRunnable(task, context);
 	}
 
 	/**
@@ -206,35 +207,6 @@ public final class RequestContextHooks {
 
 		/** A publisher class from outside Reactor. */
 		LIBRARY
-
-	}
-
-	private static final class ContextTask implements Runnable {
-
-		private final Runnable task;
-
-		private final RequestContext context;
-
-		ContextTask(Runnable task, RequestContext context) {
-			this.task = task;
-			this.context = context;
-		}
-
-		@Override
-		public void run() {
-			RequestContext previous = RequestContextHolder.swap(this.context);
-			try {
-				this.task.run();
-			}
-			finally {
-				RequestContextHolder.set(previous);
-			}
-		}
-
-		@Override
-		public String toString() {
-			return this.task.toString();
-		}
 
 	}
 
