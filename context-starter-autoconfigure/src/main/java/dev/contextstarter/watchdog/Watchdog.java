@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.support.ListenerCalls;
 
 /**
  * Finds non-blocking threads stuck in one task. Watched threads publish the start time of
@@ -494,19 +495,8 @@ public final class Watchdog implements AutoCloseable {
 
 	/** Tell the log, then every listener; one that fails is logged and does not stop the others. */
 	private void notifyListeners(Consumer<WatchdogListener> call) {
-		notifyIsolated(this.log, call);
-		for (WatchdogListener listener : this.listeners) {
-			notifyIsolated(listener, call);
-		}
-	}
-
-	private static void notifyIsolated(WatchdogListener listener, Consumer<WatchdogListener> call) {
-		try {
-			call.accept(listener);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Watchdog listener failed", ex);
-		}
+		ListenerCalls.callIsolated(this.log, call, logger);
+		ListenerCalls.callEach(this.listeners, call, logger);
 	}
 
 	/**
