@@ -158,7 +158,7 @@ class OrderFlowTests {
 				.block(Duration.ofSeconds(30));
 			assertThat((List<Map<String, Object>>) watchdog.get("recent"))
 				.anySatisfy((stall) -> assertThat(stall).containsEntry("requestId", "blocking-demo-1")
-					.containsEntry("source", "EVENT_LOOP")
+					.containsEntry("source", "event-loop")
 					.containsEntry("ended", true));
 		});
 	}
