@@ -2,15 +2,21 @@ package dev.contextstarter.requestid.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.MdcMapping;
@@ -19,10 +25,12 @@ import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.RequestIdGenerator;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejection;
+import dev.contextstarter.requestid.RequestIdRejectionListener;
 import dev.contextstarter.requestid.RequestIdTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class RequestContextAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -169,6 +177,49 @@ class RequestContextAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("context.fields.tenant.header"));
+	}
+
+	@Test
+	void aRejectionListenerThatThrowsIsLoggedAndNeitherBreaksTheReplacementNorStopsTheOthers(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(RejectionListenersConfiguration.class).run((context) -> {
+			RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);
+			String id = policy.replace("http", RequestIdRejection.INVALID);
+			assertThat(policy.isValid(id)).isTrue();
+			assertThat(context.getBean(RejectionListenersConfiguration.class).seen)
+				.containsExactly("http " + RequestIdRejection.INVALID);
+			assertThat(output).contains("failing rejection listener").contains("failed on purpose");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RejectionListenersConfiguration {
+
+		final List<String> seen = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Order(1)
+		RequestIdRejectionListener failingRejectionListener() {
+			return new RequestIdRejectionListener() {
+
+				@Override
+				public void rejected(String source, RequestIdRejection reason) {
+					throw new IllegalStateException("failed on purpose");
+				}
+
+				@Override
+				public String toString() {
+					return "failing rejection listener";
+				}
+
+			};
+		}
+
+		@Bean
+		@Order(2)
+		RequestIdRejectionListener recordingRejectionListener() {
+			return (source, reason) -> this.seen.add(source + " " + reason);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
