@@ -16,7 +16,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 
 import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.MdcMapping;
@@ -181,45 +180,18 @@ class RequestContextAutoConfigurationTests {
 
 	@Test
 	void aRejectionListenerThatThrowsIsLoggedAndNeitherBreaksTheReplacementNorStopsTheOthers(CapturedOutput output) {
-		this.contextRunner.withUserConfiguration(RejectionListenersConfiguration.class).run((context) -> {
-			RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);
-			String id = policy.replace("http", RequestIdRejection.INVALID);
-			assertThat(policy.isValid(id)).isTrue();
-			assertThat(context.getBean(RejectionListenersConfiguration.class).seen)
-				.containsExactly("http " + RequestIdRejection.INVALID);
-			assertThat(output).contains("failing rejection listener").contains("failed on purpose");
-		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RejectionListenersConfiguration {
-
-		final List<String> seen = new CopyOnWriteArrayList<>();
-
-		@Bean
-		@Order(1)
-		RequestIdRejectionListener failingRejectionListener() {
-			return new RequestIdRejectionListener() {
-
-				@Override
-				public void rejected(String source, RequestIdRejection reason) {
-					throw new IllegalStateException("failed on purpose");
-				}
-
-				@Override
-				public String toString() {
-					return "failing rejection listener";
-				}
-
-			};
-		}
-
-		@Bean
-		@Order(2)
-		RequestIdRejectionListener recordingRejectionListener() {
-			return (source, reason) -> this.seen.add(source + " " + reason);
-		}
-
+		List<RequestIdRejection> seen = new CopyOnWriteArrayList<>();
+		this.contextRunner
+			.withBean("failingListener", RequestIdRejectionListener.class, () -> (source, reason) -> {
+				throw new IllegalStateException("failed on purpose");
+			})
+			.withBean("recordingListener", RequestIdRejectionListener.class, () -> (source, reason) -> seen.add(reason))
+			.run((context) -> {
+				RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);
+				assertThat(policy.isValid(policy.replace("http", RequestIdRejection.INVALID))).isTrue();
+				assertThat(seen).containsExactly(RequestIdRejection.INVALID);
+				assertThat(output).contains("failed on purpose");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)
