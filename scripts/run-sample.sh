@@ -15,9 +15,20 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-jar=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
-if [ "${SKIP_BUILD:-}" != 1 ] || [ ! -f "$jar" ]; then
+# The executable jar the build made, whatever the version: the newest sample-app-*.jar that is
+# not a sources, javadoc, tests or plain jar.
+built_jar() {
+	ls -t sample-app/target/sample-app-*.jar 2>/dev/null | grep -v -E -- '-(sources|javadoc|tests|plain)\.jar$' | head -n 1
+}
+
+jar="$(built_jar)"
+if [ "${SKIP_BUILD:-}" != 1 ] || [ -z "$jar" ]; then
 	echo "[run-sample] building sample-app (first run downloads Maven and the dependencies)" >&2
 	./mvnw -B -q -pl sample-app -am package -DskipTests
+	jar="$(built_jar)"
+fi
+if [ -z "$jar" ]; then
+	echo "[run-sample] no sample-app/target/sample-app-*.jar after the build" >&2
+	exit 1
 fi
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -11,9 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { echo "[test] $*" >&2; }
 
 apt_updated=false
+# ensure_package PACKAGE PROBE...: installs PACKAGE unless the command PROBE succeeds
 ensure_package() {
-	local package="$1" probe="$2"
-	if [ -e "$probe" ]; then
+	local package="$1"
+	shift
+	if "$@" >/dev/null 2>&1; then
 		return
 	fi
 	if [ "$(id -u)" != 0 ]; then
@@ -29,7 +31,13 @@ ensure_package() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
 }
 
-ensure_package faketime /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+ensure_package faketime scripts/libfaketime-path.sh
+# the clock test finds the library the same way; exported so that it need not look again
+if ! LIBFAKETIME="$(scripts/libfaketime-path.sh)"; then
+	log "libfaketime.so.1 not found even with the package 'faketime' installed: set LIBFAKETIME to its path"
+	exit 1
+fi
+export LIBFAKETIME
 
 if [ -x scripts/rabbitmq-test-broker.sh ]; then
 	scripts/rabbitmq-test-broker.sh start

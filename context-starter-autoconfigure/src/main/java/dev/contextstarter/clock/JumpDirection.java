@@ -1,5 +1,7 @@
 package dev.contextstarter.clock;
 
+import dev.contextstarter.support.EnumSpelling;
+
 /**
  * Which way the wall clock was stepped.
  */
@@ -12,7 +14,7 @@ public enum JumpDirection {
 	BACKWARD;
 
 	String tagValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return EnumSpelling.of(this);
 	}
 
 }

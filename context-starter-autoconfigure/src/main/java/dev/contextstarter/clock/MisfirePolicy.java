@@ -1,5 +1,7 @@
 package dev.contextstarter.clock;
 
+import dev.contextstarter.support.EnumSpelling;
+
 /**
  * What a wall-clock task does when it wakes up later than the grace period after its
  * nominal time (the wall clock jumped forward, or the process was stalled).
@@ -13,7 +15,7 @@ public enum MisfirePolicy {
 	SKIP;
 
 	String tagValue() {
-		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		return EnumSpelling.of(this);
 	}
 
 }

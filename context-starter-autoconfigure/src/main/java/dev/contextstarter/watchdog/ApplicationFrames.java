@@ -13,7 +13,8 @@ final class ApplicationFrames {
 	private static final List<String> LIBRARY_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
 			"reactor.", "io.netty.", "org.springframework.", "io.micrometer.", "org.slf4j.", "ch.qos.logback.",
 			"org.apache.logging.", "kotlin.", "kotlinx.coroutines.", "dev.contextstarter.requestid.reactor.",
-			"dev.contextstarter.requestid.ContextRunnable", "dev.contextstarter.watchdog.ReactorTaskTimer", "dev.contextstarter.watchdog.BlockingCallDispatch");
+			"dev.contextstarter.requestid.ContextRunnable", "dev.contextstarter.watchdog.ReactorTaskTimer",
+			"dev.contextstarter.watchdog.BlockingCallDispatch");
 
 	private ApplicationFrames() {
 	}

@@ -1,7 +1,6 @@
 package dev.contextstarter.watchdog;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +27,6 @@ final class BlockingCalls {
 
 	private final int stackDepth;
 
-	private final int recentCapacity;
-
 	private final Queue<BlockingCall> pending = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger pendingCount = new AtomicInteger();
@@ -40,12 +37,12 @@ final class BlockingCalls {
 
 	private final AtomicLong notKept = new AtomicLong();
 
-	private final ArrayDeque<BlockingCall> recent = new ArrayDeque<>();
+	private final RecentRing<BlockingCall> recent;
 
 	BlockingCalls(Clock wallClock, int stackDepth, int recentCapacity) {
 		this.wallClock = wallClock;
 		this.stackDepth = stackDepth;
-		this.recentCapacity = recentCapacity;
+		this.recent = new RecentRing<>(recentCapacity);
 	}
 
 	/**
@@ -79,7 +76,7 @@ final class BlockingCalls {
 		while ((call = this.pending.poll()) != null) {
 			this.pendingCount.decrementAndGet();
 			calls.add(call);
-			remember(call);
+			this.recent.add(call);
 		}
 		return calls;
 	}
@@ -95,21 +92,7 @@ final class BlockingCalls {
 	}
 
 	List<BlockingCall> recent() {
-		synchronized (this.recent) {
-			return new ArrayList<>(this.recent);
-		}
-	}
-
-	private void remember(BlockingCall call) {
-		if (this.recentCapacity == 0) {
-			return;
-		}
-		synchronized (this.recent) {
-			if (this.recent.size() == this.recentCapacity) {
-				this.recent.removeLast();
-			}
-			this.recent.addFirst(call);
-		}
+		return this.recent.newestFirst();
 	}
 
 	private List<StackTraceElement> fromBlockingMethod(StackTraceElement[] stack, String className, String methodName) {

@@ -48,7 +48,7 @@ final class StackSamples {
 		StackTraceElement top = stack[0];
 		// A thread that is waiting (or in blocking native I/O) is best described by what it waits
 		// in; a running one by the application code it runs.
-		boolean waiting = state != Thread.State.RUNNABLE || (top.isNativeMethod() && Watchdog.isIo(top));
+		boolean waiting = state != Thread.State.RUNNABLE || (top.isNativeMethod() && StallClassifier.isIo(top));
 		String leaf = (app == null || (waiting && top != app)) ? ApplicationFrames.method(top) : null;
 		String key = ((leaf != null) ? leaf : "") + "|" + ((app != null) ? app.getClassName() + "." + app.getMethodName() : "");
 		Place place = this.places.computeIfAbsent(key, (k) -> new Place(leaf, app));

@@ -1,7 +1,10 @@
 package dev.contextstarter.watchdog;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -11,13 +14,14 @@ import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 
 /**
- * The watchdog's log output. Every stall leaves a WARN line: in full (with the stack) while the
- * global budget of {@link WatchdogSettings#maxFullReports()} per
- * {@link WatchdogSettings#reportInterval()} lasts, otherwise counted in one summary line per
- * interval. Blocking calls have a budget of their own, so a flood of them cannot hide a stall.
+ * The watchdog's log output, its default listener (called before the user's). Every stall leaves
+ * a WARN line: in full (with the stack) while the global budget of
+ * {@link WatchdogSettings#maxFullReports()} per {@link WatchdogSettings#reportInterval()} lasts,
+ * otherwise counted in one summary line per interval; the end of a stall logged in full is
+ * logged too. Blocking calls have a budget of their own, so a flood of them cannot hide a stall.
  * Used by the watchdog thread only.
  */
-final class StallLog {
+final class StallLog implements WatchdogListener {
 
 	/** The logger users know: the watchdog's. */
 	private static final Logger logger = LoggerFactory.getLogger(Watchdog.class);
@@ -29,53 +33,49 @@ final class StallLog {
 
 	private final LogBudget blockingCalls;
 
-	StallLog(WatchdogSettings settings) {
+	/** The watchdog's time of its current check, on which the budgets' intervals run. */
+	private final LongSupplier checkTime;
+
+	/** Stalls in progress that were logged in full: their end is logged too. */
+	private final Set<Long> loggedInFull = new HashSet<>();
+
+	StallLog(WatchdogSettings settings, LongSupplier checkTime) {
+		this.checkTime = checkTime;
 		long interval = settings.reportInterval().toNanos();
 		this.stalls = new LogBudget(interval, settings.maxFullReports());
 		this.blockingCalls = new LogBudget(interval, settings.maxFullReports());
 	}
 
-	/**
-	 * Log a stall just found.
-	 * @return {@code true} if it was logged in full, {@code false} if it went into the summary
-	 */
-	boolean stall(StallReport report, long now) {
-		if (this.stalls.take(now, this::writeStallSummary)) {
+	/** Log a stall just found, or a JVM pause just ended: in full or in the summary. */
+	@Override
+	public void onStall(StallReport report) {
+		if (report.source() == StallSource.JVM) {
+			jvmPause(report);
+			return;
+		}
+		if (this.stalls.take(this.checkTime.getAsLong(), this::writeStallSummary)) {
+			this.loggedInFull.add(report.id());
 			logStall(report);
-			return true;
+			return;
 		}
 		StackTraceElement top = report.topApplicationFrame();
 		String place = (top != null) ? ApplicationFrames.describe(top) : null;
 		this.stalls.summary().add(report.threadName(), report.requestId(), place);
 		this.stalls.summary().worst(millis(report.durationSoFar()), "'" + report.threadName() + "'"
 				+ describeRequest(report.requestContext()) + ((place != null) ? " at " + place : ""));
-		return false;
-	}
-
-	void jvmPause(StallReport report, long now) {
-		if (this.stalls.take(now, this::writeStallSummary)) {
-			logger.warn("JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
-					+ "starved of CPU); tasks running through it are not blamed for it", millis(report.total()));
-			return;
-		}
-		this.stalls.summary().add("jvm", null, null);
-		this.stalls.summary().worst(millis(report.total()), "a JVM-wide pause");
 	}
 
 	/** Log the end of a stall that was logged in full, with where it spent its time. */
-	void recovered(StallReport report) {
-		if (!logger.isInfoEnabled()) {
-			return;
-		}
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
-			logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}{}", report.threadName(),
-					report.pool(), millis(report.total()), describeRequest(report.requestContext()),
-					describeSamples(report));
+	@Override
+	public void onRecovery(StallReport report) {
+		if (this.loggedInFull.remove(report.id())) {
+			recovered(report);
 		}
 	}
 
-	void blockingCall(BlockingCall call, long now) {
-		if (this.blockingCalls.take(now, this::writeBlockingCallSummary)) {
+	@Override
+	public void onBlockingCall(BlockingCall call) {
+		if (this.blockingCalls.take(this.checkTime.getAsLong(), this::writeBlockingCallSummary)) {
 			if (logger.isWarnEnabled()) {
 				StackTraceElement top = call.topApplicationFrame();
 				try (RequestContextHolder.Scope scope = RequestContextHolder.open(call.requestContext())) {
@@ -89,10 +89,39 @@ final class StallLog {
 		this.blockingCalls.summary().add(call.threadName(), call.requestId(), call.method());
 	}
 
+	private void jvmPause(StallReport report) {
+		// A JVM pause is reported once it is over: its duration so far is its total.
+		if (this.stalls.take(this.checkTime.getAsLong(), this::writeStallSummary)) {
+			logger.warn("JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
+					+ "starved of CPU); tasks running through it are not blamed for it",
+					millis(report.durationSoFar()));
+			return;
+		}
+		this.stalls.summary().add("jvm", null, null);
+		this.stalls.summary().worst(millis(report.durationSoFar()), "a JVM-wide pause");
+	}
+
+	private void recovered(StallReport report) {
+		if (!logger.isInfoEnabled()) {
+			return;
+		}
+		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
+			logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}{}", report.threadName(),
+					report.pool(), millis(report.total()), describeRequest(report.requestContext()),
+					describeSamples(report));
+		}
+	}
+
 	/** Close the intervals that are over, writing their summaries. */
-	void tick(long now) {
+	void tick() {
+		long now = this.checkTime.getAsLong();
 		this.stalls.tick(now, this::writeStallSummary);
 		this.blockingCalls.tick(now, this::writeBlockingCallSummary);
+	}
+
+	/** Forget the stalls in progress (the watchdog forgets them without an end). */
+	void forgetInProgress() {
+		this.loggedInFull.clear();
 	}
 
 	/** Write the summaries of the current intervals now. */

@@ -1,11 +1,8 @@
 package dev.contextstarter.watchdog;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -24,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.support.ListenerCalls;
 
 /**
  * Finds non-blocking threads stuck in one task. Watched threads publish the start time of
@@ -34,8 +33,9 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * where the stall spent its time. A check that wakes up much later than planned means the whole
  * JVM was paused; that pause is reported as such and subtracted from the stuck time of every
  * task, so the task is not blamed for it. With {@link #reportBlockingCalls()}, blocking calls
- * that BlockHound catches on non-blocking threads are reported too. What goes to the log is
- * {@link StallLog}'s business.
+ * that BlockHound catches on non-blocking threads are reported too. Why a thread is stuck is
+ * {@link StallClassifier}'s business; what goes to the log is {@link StallLog}'s, the default
+ * listener.
  */
 public final class Watchdog implements AutoCloseable {
 
@@ -43,11 +43,6 @@ public final class Watchdog implements AutoCloseable {
 	public static final String THREAD_NAME = "context-watchdog";
 
 	private static final Logger logger = LoggerFactory.getLogger(Watchdog.class);
-
-	private static final int PAUSE_HISTORY = 64;
-
-	/** Below this share of a CPU, a runnable thread is starved by the machine, not stalling. */
-	private static final double STARVED_CPU_SHARE = 0.05;
 
 	private final WatchdogSettings settings;
 
@@ -57,8 +52,6 @@ public final class Watchdog implements AutoCloseable {
 
 	private final CoarseClock coarseClock;
 
-	private final ThreadMXBean threadMx = ManagementFactory.getThreadMXBean();
-
 	private final List<TaskSlot> slots = new CopyOnWriteArrayList<>();
 
 	private final List<EventLoopProbe> probes = new CopyOnWriteArrayList<>();
@@ -67,7 +60,7 @@ public final class Watchdog implements AutoCloseable {
 
 	private final Map<Long, ActiveStall> inProgress = new ConcurrentHashMap<>();
 
-	private final ArrayDeque<StallReport> recent = new ArrayDeque<>();
+	private final RecentRing<StallReport> recent;
 
 	private final AtomicLong ids = new AtomicLong();
 
@@ -87,13 +80,11 @@ public final class Watchdog implements AutoCloseable {
 
 	private final StallLog log;
 
+	private final StallClassifier classifier = new StallClassifier();
+
+	private final JvmPauses pauses = new JvmPauses();
+
 	private final BlockingCalls blockingCalls;
-
-	private final long[] pauseStarts = new long[PAUSE_HISTORY];
-
-	private final long[] pauseEnds = new long[PAUSE_HISTORY];
-
-	private int pauseCount;
 
 	private long lastCheck;
 
@@ -117,7 +108,8 @@ public final class Watchdog implements AutoCloseable {
 		this.wallClock = wallClock;
 		this.startedNanos = nanoClock.getAsLong();
 		this.coarseClock = new CoarseClock(this.startedNanos);
-		this.log = new StallLog(settings);
+		this.log = new StallLog(settings, this.coarseClock::now);
+		this.recent = new RecentRing<>(settings.recentStalls());
 		this.blockingCalls = new BlockingCalls(wallClock, settings.stackDepth(), settings.recentStalls());
 	}
 
@@ -172,7 +164,8 @@ public final class Watchdog implements AutoCloseable {
 			}
 		}
 		// What is still queued or summed up reaches the log and the listeners before the end.
-		drainBlockingCalls(this.nanoClock.getAsLong());
+		this.coarseClock.set(this.nanoClock.getAsLong());
+		drainBlockingCalls();
 		this.log.flush();
 	}
 
@@ -219,6 +212,7 @@ public final class Watchdog implements AutoCloseable {
 		this.slots.clear();
 		this.probes.clear();
 		this.inProgress.clear();
+		this.log.forgetInProgress();
 	}
 
 	/**
@@ -289,9 +283,7 @@ public final class Watchdog implements AutoCloseable {
 	 * @return the stalls, at most {@link WatchdogSettings#recentStalls()}
 	 */
 	public List<StallReport> recentStalls() {
-		synchronized (this.recent) {
-			return new ArrayList<>(this.recent);
-		}
+		return this.recent.newestFirst();
 	}
 
 	/**
@@ -345,10 +337,10 @@ public final class Watchdog implements AutoCloseable {
 			// Time this thread did not run is not counted against tasks: tasks take their start
 			// from the last check, so a late check would otherwise make fresh tasks look old.
 			if (late > interval / 4) {
-				recordPause(now - late, now);
+				this.pauses.record(now - late, now);
 			}
 			if (late >= this.settings.jvmPauseThreshold().toNanos() && !inGrace) {
-				reportJvmPause(late, now);
+				reportJvmPause(late);
 			}
 		}
 		this.lastCheck = now;
@@ -358,16 +350,13 @@ public final class Watchdog implements AutoCloseable {
 		for (EventLoopProbe probe : this.probes) {
 			checkProbe(probe, now, inGrace);
 		}
-		drainBlockingCalls(now);
-		this.log.tick(now);
+		drainBlockingCalls();
+		this.log.tick();
 	}
 
-	private void drainBlockingCalls(long now) {
+	private void drainBlockingCalls() {
 		for (BlockingCall call : this.blockingCalls.drain()) {
-			this.log.blockingCall(call, now);
-			for (WatchdogListener listener : this.listeners) {
-				notify(() -> listener.onBlockingCall(call));
-			}
+			notifyListeners((listener) -> listener.onBlockingCall(call));
 		}
 	}
 
@@ -393,8 +382,8 @@ public final class Watchdog implements AutoCloseable {
 			}
 			return;
 		}
-		observe(slot, thread, start, now);
-		long stuck = now - start - pausedBetween(start, now);
+		this.classifier.observe(slot, thread, start, now);
+		long stuck = now - start - this.pauses.pausedBetween(start, now);
 		if (stuck > this.settings.threshold().toNanos() && !inGrace && !stalledAlready(thread)) {
 			begin(slot, thread, start, now);
 		}
@@ -411,8 +400,8 @@ public final class Watchdog implements AutoCloseable {
 				return;
 			}
 			long queued = probe.queuedNanos();
-			observe(probe, thread, queued, now);
-			long stuck = now - queued - pausedBetween(queued, now);
+			this.classifier.observe(probe, thread, queued, now);
+			long stuck = now - queued - this.pauses.pausedBetween(queued, now);
 			if (stuck > this.settings.eventLoopThreshold().toNanos() && !inGrace && !stalledAlready(thread)) {
 				begin(probe, thread, queued, now);
 			}
@@ -433,17 +422,7 @@ public final class Watchdog implements AutoCloseable {
 	}
 
 	void notifyLag(String loopThreadName, long lagNanos) {
-		for (WatchdogListener listener : this.listeners) {
-			notify(() -> listener.onEventLoopLag(loopThreadName, lagNanos));
-		}
-	}
-
-	private void observe(WatchedThread watched, Thread thread, long start, long now) {
-		if (watched.observedStart != start) {
-			watched.observedStart = start;
-			watched.observedAt = now;
-			watched.observedCpuNanos = cpuNanos(thread);
-		}
+		notifyListeners((listener) -> listener.onEventLoopLag(loopThreadName, lagNanos));
 	}
 
 	private boolean stalledAlready(Thread thread) {
@@ -464,7 +443,7 @@ public final class Watchdog implements AutoCloseable {
 			// another request's. Like a task that ends between two checks, it is not reported.
 			return;
 		}
-		StallCause cause = causeOf(watched, thread, state, stack, now);
+		StallCause cause = this.classifier.causeOf(watched, thread, state, stack, now);
 		if (cause == null) {
 			// Runnable but hardly run, or an event loop idle in its selector: the machine did not
 			// give the thread CPU. Not the task's fault; looked at again at the next check.
@@ -490,10 +469,7 @@ public final class Watchdog implements AutoCloseable {
 		}
 		this.stalls.incrementAndGet();
 		((cause == StallCause.CPU_BOUND) ? this.cpuBound : this.blocked).incrementAndGet();
-		active.loggedInFull = this.log.stall(report, now);
-		for (WatchdogListener listener : this.listeners) {
-			notify(() -> listener.onStall(report));
-		}
+		notifyListeners((listener) -> listener.onStall(report));
 	}
 
 	private void finish(ActiveStall active, long endNanos) {
@@ -501,16 +477,11 @@ public final class Watchdog implements AutoCloseable {
 		this.inProgress.remove(active.report.id());
 		StallReport report = active.report.endedAfter(Duration.ofNanos(Math.max(0, endNanos - active.startNanos)),
 				active.samples.count(), active.samples.hottest());
-		remember(report);
-		if (active.loggedInFull) {
-			this.log.recovered(report);
-		}
-		for (WatchdogListener listener : this.listeners) {
-			notify(() -> listener.onRecovery(report));
-		}
+		this.recent.add(report);
+		notifyListeners((listener) -> listener.onRecovery(report));
 	}
 
-	private void reportJvmPause(long pauseNanos, long now) {
+	private void reportJvmPause(long pauseNanos) {
 		this.jvmPauses.incrementAndGet();
 		Duration pause = Duration.ofNanos(pauseNanos);
 		Instant detectedAt = this.wallClock.instant();
@@ -518,120 +489,19 @@ public final class Watchdog implements AutoCloseable {
 				StallCause.JVM_PAUSE, null, detectedAt.minus(pause), detectedAt, this.settings.jvmPauseThreshold(),
 				pause, null, null, List.of(), 0, List.of());
 		StallReport ended = report.endedAfter(pause, 0, List.of());
-		remember(ended);
-		this.log.jvmPause(ended, now);
-		for (WatchdogListener listener : this.listeners) {
-			notify(() -> listener.onStall(report));
-			notify(() -> listener.onRecovery(ended));
-		}
-	}
-
-	private void recordPause(long from, long to) {
-		int index = this.pauseCount++ % PAUSE_HISTORY;
-		this.pauseStarts[index] = from;
-		this.pauseEnds[index] = to;
-	}
-
-	/** How much of the span from {@code from} to {@code to} the JVM spent paused. */
-	private long pausedBetween(long from, long to) {
-		long paused = 0;
-		for (int i = 0; i < Math.min(this.pauseCount, PAUSE_HISTORY); i++) {
-			long overlap = Math.min(to, this.pauseEnds[i]) - Math.max(from, this.pauseStarts[i]);
-			if (overlap > 0) {
-				paused += overlap;
-			}
-		}
-		return paused;
-	}
-
-	/**
-	 * Why the thread is stuck, or {@code null} when it is not to blame: it is runnable but got
-	 * almost no CPU (the machine is overloaded), or it is an event loop waiting in its selector
-	 * (it is not running any task; its wake-up is late).
-	 */
-	private @Nullable StallCause causeOf(WatchedThread watched, Thread thread, Thread.State state,
-			StackTraceElement[] stack, long now) {
-		if (state != Thread.State.RUNNABLE) {
-			return StallCause.BLOCKED;
-		}
-		StackTraceElement top = (stack.length > 0) ? stack[0] : null;
-		if (top != null && watched.source() == StallSource.EVENT_LOOP && isSelectorWait(top)) {
-			return null;
-		}
-		double share = cpuShare(watched, thread, now);
-		if (top == null || !top.isNativeMethod()) {
-			return (share >= 0 && share < STARVED_CPU_SHARE) ? null : StallCause.CPU_BOUND;
-		}
-		if (share < 0 || share >= STARVED_CPU_SHARE) {
-			return StallCause.CPU_BOUND;
-		}
-		// Native and hardly using CPU: blocking I/O, unless the native method never blocks.
-		return isIo(top) ? StallCause.BLOCKED : null;
-	}
-
-	/** The thread's share of one CPU since the task was first seen, or -1 when unknown. */
-	private double cpuShare(WatchedThread watched, Thread thread, long now) {
-		long cpu = cpuNanos(thread);
-		long elapsed = now - watched.observedAt;
-		if (cpu < 0 || watched.observedCpuNanos < 0 || elapsed <= 0) {
-			return -1;
-		}
-		return (double) (cpu - watched.observedCpuNanos) / elapsed;
-	}
-
-	private static boolean isSelectorWait(StackTraceElement frame) {
-		String type = frame.getClassName();
-		String method = frame.getMethodName();
-		return frame.isNativeMethod() && ((type.startsWith("io.netty.channel.") && method.contains("Wait"))
-				|| (type.startsWith("sun.nio.ch.") && (type.contains("EPoll") || type.contains("KQueue")
-						|| type.contains("Poll") || type.contains("Select"))));
-	}
-
-	/**
-	 * Whether a native method can block on I/O. Netty's native socket calls and non-blocking
-	 * NIO channel calls cannot: a thread found in one without using CPU was not given any.
-	 */
-	static boolean isIo(StackTraceElement frame) {
-		String type = frame.getClassName();
-		if (type.startsWith("java.io.") || type.startsWith("java.net.") || type.startsWith("sun.net.")) {
-			return true;
-		}
-		return type.startsWith("sun.nio.")
-				&& (frame.getMethodName().startsWith("poll") || type.contains("FileDispatcher"));
-	}
-
-	private long cpuNanos(Thread thread) {
-		try {
-			return this.threadMx.isThreadCpuTimeSupported() ? this.threadMx.getThreadCpuTime(thread.getId()) : -1;
-		}
-		catch (UnsupportedOperationException ex) {
-			return -1;
-		}
-	}
-
-	private void remember(StallReport report) {
-		if (this.settings.recentStalls() == 0) {
-			return;
-		}
-		synchronized (this.recent) {
-			if (this.recent.size() == this.settings.recentStalls()) {
-				this.recent.removeLast();
-			}
-			this.recent.addFirst(report);
-		}
+		this.recent.add(ended);
+		notifyListeners((listener) -> listener.onStall(report));
+		notifyListeners((listener) -> listener.onRecovery(ended));
 	}
 
 	private List<StackTraceElement> trim(StackTraceElement[] stack) {
 		return Arrays.asList(Arrays.copyOf(stack, Math.min(stack.length, this.settings.stackDepth())));
 	}
 
-	private static void notify(Runnable call) {
-		try {
-			call.run();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Watchdog listener failed", ex);
-		}
+	/** Tell the log, then every listener; one that fails is logged and does not stop the others. */
+	private void notifyListeners(Consumer<WatchdogListener> call) {
+		ListenerCalls.callIsolated(this.log, call, logger);
+		ListenerCalls.callEach(this.listeners, call, logger);
 	}
 
 	/**
@@ -650,37 +520,6 @@ public final class Watchdog implements AutoCloseable {
 		char separator = threadName.charAt(end - 1);
 		return (separator == '-' || separator == '#' || separator == '_') ? threadName.substring(0, end - 1)
 				: threadName.substring(0, end);
-	}
-
-	/**
-	 * A stall in progress.
-	 */
-	static final class ActiveStall {
-
-		final WatchedThread watched;
-
-		final long startNanos;
-
-		final StallReport report;
-
-		final StackSamples samples;
-
-		boolean loggedInFull;
-
-		ActiveStall(WatchedThread watched, long startNanos, StallReport report, StackSamples samples) {
-			this.watched = watched;
-			this.startNanos = startNanos;
-			this.report = report;
-			this.samples = samples;
-		}
-
-		/** One more sample of the stuck thread, while the cap allows: a stack costs a safepoint. */
-		void sample(Thread thread) {
-			if (!this.samples.full()) {
-				this.samples.add(thread.getStackTrace(), thread.getState());
-			}
-		}
-
 	}
 
 }

@@ -21,7 +21,7 @@ abstract class WatchedThread {
 	long notBlamedStart;
 
 	/** The stall in progress on this thread, if any. */
-	Watchdog.@Nullable ActiveStall activeStall;
+	@Nullable ActiveStall activeStall;
 
 	abstract @Nullable Thread thread();
 

@@ -32,6 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.sample.SampleClient.PlacedOrder;
 import dev.contextstarter.test.RequestContextLeakCheck;
+import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +53,7 @@ class OrderFlowTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
 
-	private static final String NAMES = TestBroker.uniqueNames("flow");
+	private static final String NAMES = OrdersOnTestBroker.uniqueNames("flow");
 
 	@LocalServerPort
 	private int port;
@@ -77,7 +78,7 @@ class OrderFlowTests {
 	@AfterAll
 	void deleteDeclarations() {
 		this.listeners.stop();
-		TestBroker.deleteDeclarations(NAMES);
+		OrdersOnTestBroker.deleteDeclarations(NAMES);
 	}
 
 	@Test
@@ -158,7 +159,7 @@ class OrderFlowTests {
 				.block(Duration.ofSeconds(30));
 			assertThat((List<Map<String, Object>>) watchdog.get("recent"))
 				.anySatisfy((stall) -> assertThat(stall).containsEntry("requestId", "blocking-demo-1")
-					.containsEntry("source", "EVENT_LOOP")
+					.containsEntry("source", "event-loop")
 					.containsEntry("ended", true));
 		});
 	}

@@ -19,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.contextstarter.sample.LogLines.Line;
 import dev.contextstarter.sample.SampleClient.PlacedOrder;
+import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TwoNodeTests {
 
-	private static final String NAMES = TestBroker.uniqueNames("two-node");
+	private static final String NAMES = OrdersOnTestBroker.uniqueNames("two-node");
 
 	private static ConfigurableApplicationContext nodeA;
 
@@ -46,7 +47,7 @@ class TwoNodeTests {
 	private static ConfigurableApplicationContext start(String name, String... extraArgs) {
 		String[] args = Stream
 			.of(new String[] { "--server.port=0", "--sample.node-name=" + name, "--spring.main.banner-mode=off" },
-					TestBroker.externalBrokerArgs(NAMES), extraArgs)
+					OrdersOnTestBroker.externalBrokerArgs(NAMES), extraArgs)
 			.flatMap(Stream::of)
 			.toArray(String[]::new);
 		return new SpringApplicationBuilder(SampleApplication.class).run(args);
@@ -68,7 +69,7 @@ class TwoNodeTests {
 			closingB.join();
 		}
 		finally {
-			TestBroker.deleteDeclarations(NAMES);
+			OrdersOnTestBroker.deleteDeclarations(NAMES);
 		}
 	}
 

@@ -17,6 +17,7 @@ import dev.contextstarter.clock.ClockJumpEvent;
 import dev.contextstarter.clock.ProcessStallEvent;
 import dev.contextstarter.clock.ScheduledRun;
 import dev.contextstarter.clock.WallTaskInfo;
+import dev.contextstarter.support.EnumSpelling;
 
 /**
  * The {@code clock} endpoint: the current skew between the wall and monotonic clocks, recent
@@ -109,7 +110,7 @@ public class ClockEndpoint {
 	/**
 	 * One jump.
 	 *
-	 * @param direction forward or backward
+	 * @param direction {@code forward} or {@code backward}
 	 * @param magnitudeSeconds size of the jump
 	 * @param wallBefore wall time at the check before
 	 * @param wallAfter wall time at the check that saw it
@@ -117,7 +118,7 @@ public class ClockEndpoint {
 	public record JumpDescriptor(String direction, double magnitudeSeconds, String wallBefore, String wallAfter) {
 
 		static JumpDescriptor of(ClockJumpEvent event) {
-			return new JumpDescriptor(event.getDirection().name().toLowerCase(java.util.Locale.ROOT),
+			return new JumpDescriptor(EnumSpelling.of(event.getDirection()),
 					seconds(event.getMagnitude()), event.getWallBefore().toString(), event.getWallAfter().toString());
 		}
 
@@ -148,11 +149,11 @@ public class ClockEndpoint {
 	 * @param highWaterMark the latest occurrence run or skipped
 	 * @param lastRunNominalTime nominal time of its latest run
 	 * @param lastRunActualTime start of its latest run
-	 * @param lastRunReason why its latest run ran
+	 * @param lastRunReason why its latest run ran: {@code on-time}, {@code late}, {@code misfire} or {@code rerun}
 	 * @param lastRunMissedCount occurrences folded into its latest run
 	 * @param lastRunRequestId request ID of its latest run, when each run opens its own context
-	 * @param misfirePolicy its misfire policy
-	 * @param backwardPolicy its backward policy
+	 * @param misfirePolicy its misfire policy: {@code fire-once} or {@code skip}
+	 * @param backwardPolicy its backward policy: {@code auto}, {@code hold} or {@code rerun}
 	 * @param graceSeconds its grace period
 	 */
 	public record TaskDescriptor(String task, String trigger, @Nullable String nextNominalTime,
@@ -164,9 +165,9 @@ public class ClockEndpoint {
 			ScheduledRun run = info.lastRun();
 			return new TaskDescriptor(info.task(), info.trigger(), text(info.nextNominalTime()),
 					text(info.highWaterMark()), (run != null) ? text(run.nominalTime()) : null,
-					(run != null) ? text(run.actualTime()) : null, (run != null) ? run.reason().name() : null,
-					(run != null) ? run.missedCount() : 0, lastRunRequestId, info.policy().misfirePolicy().name(),
-					info.policy().backwardPolicy().name(), seconds(info.policy().grace()));
+					(run != null) ? text(run.actualTime()) : null, (run != null) ? EnumSpelling.of(run.reason()) : null,
+					(run != null) ? run.missedCount() : 0, lastRunRequestId,
+					EnumSpelling.of(info.policy().misfirePolicy()), EnumSpelling.of(info.policy().backwardPolicy()), seconds(info.policy().grace()));
 		}
 
 	}

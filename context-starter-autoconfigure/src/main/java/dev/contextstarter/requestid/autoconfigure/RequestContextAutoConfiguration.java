@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,6 +25,7 @@ import dev.contextstarter.requestid.RandomUuidGenerator;
 import dev.contextstarter.requestid.RequestIdGenerator;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejectionListener;
+import dev.contextstarter.support.ListenerCalls;
 
 /**
  * Auto-configuration of the request context core: ID policy and generation, inbound
@@ -32,6 +35,8 @@ import dev.contextstarter.requestid.RequestIdRejectionListener;
 @ConditionalOnContextFeature("request-id")
 @EnableConfigurationProperties({ ContextProperties.class, RequestIdProperties.class })
 public final class RequestContextAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(RequestIdRejectionListener.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -44,8 +49,9 @@ public final class RequestContextAutoConfiguration {
 	RequestIdPolicy requestIdPolicy(RequestIdProperties properties, RequestIdGenerator generator,
 			ObjectProvider<RequestIdRejectionListener> rejectionListeners) {
 		List<RequestIdRejectionListener> listeners = rejectionListeners.orderedStream().toList();
-		RequestIdRejectionListener listener = (source, reason) -> listeners
-			.forEach((each) -> each.rejected(source, reason));
+		// a listener that throws must not break the request or stop the other listeners
+		RequestIdRejectionListener listener = (source, reason) -> ListenerCalls.callEach(listeners,
+				(each) -> each.rejected(source, reason), logger);
 		return new RequestIdPolicy(properties.getMinLength(), properties.getMaxLength(), properties.getTrust(),
 				properties.trustedProxyRanges(), properties.isTrustUnixSocketPeers(), generator, listener);
 	}

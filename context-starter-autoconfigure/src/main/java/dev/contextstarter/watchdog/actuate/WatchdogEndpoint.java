@@ -10,6 +10,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.support.EnumSpelling;
 import dev.contextstarter.watchdog.BlockingCall;
 import dev.contextstarter.watchdog.FrameShare;
 import dev.contextstarter.watchdog.StallReport;
@@ -98,7 +99,7 @@ public class WatchdogEndpoint {
 	 * One stall.
 	 *
 	 * @param id the stall's number
-	 * @param source {@code SCHEDULER_TASK}, {@code EVENT_LOOP} or {@code JVM}
+	 * @param source {@code scheduler-task}, {@code event-loop} or {@code jvm}
 	 * @param thread the thread name
 	 * @param pool the pool name
 	 * @param cause {@code cpu-bound}, {@code blocked} or {@code jvm-pause}
@@ -121,7 +122,7 @@ public class WatchdogEndpoint {
 
 		static StallDescriptor of(StallReport report) {
 			RequestContext context = report.requestContext();
-			return new StallDescriptor(report.id(), report.source().name(), report.threadName(), report.pool(),
+			return new StallDescriptor(report.id(), EnumSpelling.of(report.source()), report.threadName(), report.pool(),
 					report.cause().tag(), (report.threadState() != null) ? report.threadState().name() : null,
 					report.startedAt(), report.detectedAt(), report.threshold().toMillis(),
 					(report.total() != null) ? report.total().toMillis() : report.durationSoFar().toMillis(),

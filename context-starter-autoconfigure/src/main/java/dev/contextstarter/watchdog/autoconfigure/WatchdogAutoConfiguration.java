@@ -2,16 +2,13 @@ package dev.contextstarter.watchdog.autoconfigure;
 
 import java.util.List;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,20 +24,17 @@ import dev.contextstarter.watchdog.ReactorTaskTimer;
 import dev.contextstarter.watchdog.StallJfrEvents;
 import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogListener;
-import dev.contextstarter.watchdog.WatchdogMetrics;
-import dev.contextstarter.watchdog.actuate.WatchdogEndpoint;
 
 /**
  * Auto-configuration of the scheduler watchdog: one daemon thread that reports Reactor
  * scheduler tasks and Reactor Netty event loops stuck past {@code context.watchdog.threshold}.
  * The Reactor part backs off without reactor-core, the event loop part without reactor-netty,
- * the metrics without a {@link MeterRegistry} bean. Stalls are JFR events unless
+ * the metrics ({@link WatchdogMetricsAutoConfiguration}) without a {@code MeterRegistry} bean; the
+ * endpoint is {@link WatchdogEndpointAutoConfiguration}'s. Stalls are JFR events unless
  * {@code context.watchdog.jfr.enabled=false}; {@code context.watchdog.blockhound.enabled=true}
  * installs BlockHound to report blocking calls.
  */
-@AutoConfiguration(afterName = {
-		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration
 @ConditionalOnContextFeature("watchdog")
 @EnableConfigurationProperties(WatchdogProperties.class)
 public final class WatchdogAutoConfiguration {
@@ -158,32 +152,6 @@ public final class WatchdogAutoConfiguration {
 					.toList();
 			}
 
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-	@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
-	static final class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		WatchdogMetrics contextWatchdogMetrics(Watchdog watchdog) {
-			return new WatchdogMetrics(watchdog);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint")
-	static final class EndpointConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		@ConditionalOnAvailableEndpoint
-		WatchdogEndpoint watchdogEndpoint(Watchdog watchdog) {
-			return new WatchdogEndpoint(watchdog);
 		}
 
 	}

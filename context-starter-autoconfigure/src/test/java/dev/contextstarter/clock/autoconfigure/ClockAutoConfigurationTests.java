@@ -273,7 +273,8 @@ class ClockAutoConfigurationTests {
 				assertThat(clock.wallTasks()).singleElement().satisfies((task) -> {
 					assertThat(task.task()).endsWith("CronJob.everySecond");
 					assertThat(task.nextNominalTime()).isNotNull();
-					assertThat(task.misfirePolicy()).isEqualTo("FIRE_ONCE");
+					assertThat(task.misfirePolicy()).isEqualTo("fire-once");
+					assertThat(task.backwardPolicy()).isEqualTo("auto");
 				});
 			});
 	}

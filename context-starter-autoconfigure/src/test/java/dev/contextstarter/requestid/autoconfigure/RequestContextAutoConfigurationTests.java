@@ -2,13 +2,18 @@ package dev.contextstarter.requestid.autoconfigure;
 
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,10 +24,12 @@ import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.RequestIdGenerator;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejection;
+import dev.contextstarter.requestid.RequestIdRejectionListener;
 import dev.contextstarter.requestid.RequestIdTrust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class RequestContextAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -169,6 +176,22 @@ class RequestContextAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("context.fields.tenant.header"));
+	}
+
+	@Test
+	void aRejectionListenerThatThrowsIsLoggedAndNeitherBreaksTheReplacementNorStopsTheOthers(CapturedOutput output) {
+		List<RequestIdRejection> seen = new CopyOnWriteArrayList<>();
+		this.contextRunner
+			.withBean("failingListener", RequestIdRejectionListener.class, () -> (source, reason) -> {
+				throw new IllegalStateException("failed on purpose");
+			})
+			.withBean("recordingListener", RequestIdRejectionListener.class, () -> (source, reason) -> seen.add(reason))
+			.run((context) -> {
+				RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);
+				assertThat(policy.isValid(policy.replace("http", RequestIdRejection.INVALID))).isTrue();
+				assertThat(seen).containsExactly(RequestIdRejection.INVALID);
+				assertThat(output).contains("failed on purpose");
+			});
 	}
 
 	@Configuration(proxyBeanMethods = false)

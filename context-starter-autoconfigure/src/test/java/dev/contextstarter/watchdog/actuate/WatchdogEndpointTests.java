@@ -54,7 +54,7 @@ class WatchdogEndpointTests {
 		assertThat(recent).singleElement().satisfies((stall) -> {
 			assertThat(stall).containsEntry("thread", "parallel-2")
 				.containsEntry("pool", "parallel")
-				.containsEntry("source", "SCHEDULER_TASK")
+				.containsEntry("source", "scheduler-task")
 				.containsEntry("cause", "blocked")
 				.containsEntry("threadState", "TIMED_WAITING")
 				.containsEntry("requestId", "req-7")

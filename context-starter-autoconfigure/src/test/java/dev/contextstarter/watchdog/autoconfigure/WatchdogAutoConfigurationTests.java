@@ -13,6 +13,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpResources;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -30,12 +31,14 @@ import dev.contextstarter.watchdog.actuate.WatchdogEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WatchdogAutoConfiguration}.
+ * Tests for {@link WatchdogAutoConfiguration}, {@link WatchdogMetricsAutoConfiguration} and
+ * {@link WatchdogEndpointAutoConfiguration}.
  */
 class WatchdogAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WatchdogAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(WatchdogAutoConfiguration.class,
+				WatchdogMetricsAutoConfiguration.class, WatchdogEndpointAutoConfiguration.class));
 
 	@Test
 	void defaultsStartAWatchdogWithTheReactorHookAndEventLoopProbes() {
@@ -199,10 +202,63 @@ class WatchdogAutoConfigurationTests {
 	}
 
 	@Test
+	void metricsBackOffWithoutAMeterRegistryBean() {
+		this.runner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(WatchdogMetrics.class));
+	}
+
+	@Test
+	void userWatchdogMetricsWin() {
+		this.runner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.withUserConfiguration(UserMetricsConfiguration.class)
+			.run((context) -> assertThat(context).getBean(WatchdogMetrics.class)
+				.isSameAs(context.getBean("userWatchdogMetrics")));
+	}
+
+	@Test
+	void metricsBackOffWhenTheFeatureIsOff() {
+		this.runner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("context.watchdog.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(WatchdogMetrics.class));
+	}
+
+	@Test
 	void endpointIsCreatedWhenExposed() {
 		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=watchdog")
 			.run((context) -> assertThat(context).hasSingleBean(WatchdogEndpoint.class));
+	}
+
+	@Test
+	void endpointIsNotCreatedWhenNotExposed() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(WatchdogEndpoint.class));
+	}
+
+	@Test
+	void endpointBacksOffWhenTheFeatureIsOff() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=watchdog", "context.watchdog.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(WatchdogEndpoint.class));
+	}
+
+	@Test
+	void endpointBacksOffWithoutActuator() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=watchdog")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(WatchdogEndpoint.class));
+	}
+
+	@Test
+	void userWatchdogEndpointWins() {
+		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=watchdog")
+			.withUserConfiguration(UserEndpointConfiguration.class)
+			.run((context) -> assertThat(context).getBean(WatchdogEndpoint.class)
+				.isSameAs(context.getBean("userWatchdogEndpoint")));
 	}
 
 	@Test
@@ -253,6 +309,26 @@ class WatchdogAutoConfigurationTests {
 		@Bean
 		Watchdog userWatchdog() {
 			return new Watchdog(WatchdogSettings.defaults().withThreshold(Duration.ofSeconds(5)));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserMetricsConfiguration {
+
+		@Bean
+		WatchdogMetrics userWatchdogMetrics(Watchdog watchdog) {
+			return new WatchdogMetrics(watchdog);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEndpointConfiguration {
+
+		@Bean
+		WatchdogEndpoint userWatchdogEndpoint(Watchdog watchdog) {
+			return new WatchdogEndpoint(watchdog);
 		}
 
 	}

@@ -35,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -31,6 +31,7 @@ import org.springframework.test.annotation.DirtiesContext;
 
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;

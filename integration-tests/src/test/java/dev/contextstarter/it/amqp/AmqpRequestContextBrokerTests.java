@@ -33,6 +33,7 @@ import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
+import dev.contextstarter.test.TestBroker;
 
 import static dev.contextstarter.it.amqp.ListenerTestApplication.SEEN;
 import static org.assertj.core.api.Assertions.assertThat;

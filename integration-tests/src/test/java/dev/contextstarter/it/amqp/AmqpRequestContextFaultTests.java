@@ -39,8 +39,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 
+import dev.contextstarter.it.ProjectScripts;
 import dev.contextstarter.requestid.RequestContext;
 import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,7 +123,7 @@ class AmqpRequestContextFaultTests {
 			if (n == 500) {
 				closer = CompletableFuture.supplyAsync(() -> {
 					try {
-						return TestBroker.closeAllConnections("context-starter fault test");
+						return ProjectScripts.closeAllBrokerConnections("context-starter fault test");
 					}
 					catch (Exception ex) {
 						throw new IllegalStateException(ex);

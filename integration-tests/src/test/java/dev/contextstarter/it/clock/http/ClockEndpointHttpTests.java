@@ -54,8 +54,8 @@ class ClockEndpointHttpTests {
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 			.containsEntry("task", Reports.class.getName() + ".daily")
 			.containsEntry("trigger", "0 0 3 * * *")
-			.containsEntry("misfirePolicy", "FIRE_ONCE")
-			.containsEntry("backwardPolicy", "AUTO")
+			.containsEntry("misfirePolicy", "fire-once")
+			.containsEntry("backwardPolicy", "auto")
 			.containsKey("nextNominalTime");
 	}
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.contextstarter.it.ProjectScripts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -36,8 +38,6 @@ import org.assertj.core.data.Offset;
  */
 class LibfaketimeClockJumpTests {
 
-	private static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
-
 	private static final Pattern JUMP = Pattern.compile("Wall clock jumped (forward|backward) by ([0-9.]+) s");
 
 	private static final Pattern FIRED = Pattern
@@ -50,6 +50,8 @@ class LibfaketimeClockJumpTests {
 	@TempDir
 	Path directory;
 
+	private Path libfaketime;
+
 	private Path offsetFile;
 
 	private Child child;
@@ -57,11 +59,10 @@ class LibfaketimeClockJumpTests {
 	private Child plain;
 
 	@BeforeEach
-	void requireLibfaketime() throws IOException {
-		if (!Files.isReadable(LIBFAKETIME)) {
-			fail("libfaketime not found at " + LIBFAKETIME
-					+ ": install the Debian package 'faketime' (apt-get install -y faketime)");
-		}
+	void requireLibfaketime() throws IOException, InterruptedException {
+		this.libfaketime = ProjectScripts.libfaketime()
+			.orElseGet(() -> fail("libfaketime.so.1 not found by scripts/libfaketime-path.sh: install the Debian "
+					+ "package 'faketime' (apt-get install -y faketime) or set LIBFAKETIME to its path"));
 		this.offsetFile = this.directory.resolve("faketime-offset");
 		writeOffset(this.offsetFile, "+0s");
 	}
@@ -85,8 +86,8 @@ class LibfaketimeClockJumpTests {
 	void jumpsAreReportedAndCronFiresOnTheNewWallClockBoundariesWithoutBurstOrDuplicate() throws Exception {
 		Path plainOffset = this.directory.resolve("faketime-offset-plain");
 		writeOffset(plainOffset, "+0s");
-		this.child = Child.start("aware", this.offsetFile);
-		this.plain = Child.start("plain", plainOffset, "--context.clock.scheduler.enabled=false");
+		this.child = Child.start("aware", this.libfaketime, this.offsetFile);
+		this.plain = Child.start("plain", this.libfaketime, plainOffset, "--context.clock.scheduler.enabled=false");
 		this.child.awaitLine((line) -> line.contains("Started ClockJumpDemo"), STARTUP);
 		this.plain.awaitLine((line) -> line.contains("Started ClockJumpDemo"), STARTUP);
 		this.child.awaitFiringCount(2, STEP);
@@ -241,7 +242,7 @@ class LibfaketimeClockJumpTests {
 			reader.start();
 		}
 
-		static Child start(String name, Path offsetFile, String... extraArgs) throws IOException {
+		static Child start(String name, Path libfaketime, Path offsetFile, String... extraArgs) throws IOException {
 			List<String> command = new ArrayList<>();
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 			command.add("-cp");
@@ -253,7 +254,7 @@ class LibfaketimeClockJumpTests {
 			command.add("--context.clock.check-interval=500ms");
 			command.addAll(List.of(extraArgs));
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-			builder.environment().put("LD_PRELOAD", LIBFAKETIME.toString());
+			builder.environment().put("LD_PRELOAD", libfaketime.toString());
 			builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
 			builder.environment().put("FAKETIME_NO_CACHE", "1");
 			// libfaketime's pthread_cond_timedwait "monotonic fix" makes every JVM wait slow and
