@@ -2,6 +2,7 @@ package dev.contextstarter.it.webflux;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +27,15 @@ class StructuredLoggingTests {
 
 	@LocalServerPort
 	int port;
+
+	/**
+	 * Boot leaves the format in a system property, which the next test class's logging
+	 * system would read: later classes would log JSON.
+	 */
+	@AfterAll
+	static void clearStructuredFormat() {
+		System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
+	}
 
 	@Test
 	void jsonLogLinesCarryRequestIdAndFields(CapturedOutput output) {
