@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -211,8 +212,30 @@ abstract class TaskSchedulerContract {
 		CountingTrigger trigger = new CountingTrigger(2,
 				(context) -> (context.lastCompletion() == null) ? start : start.plus(Duration.ofHours(1)));
 		CountingTask task = new CountingTask();
-		ScheduledFuture<?> future = this.scheduler.schedule(task, trigger);
-		assertThat(future.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNull();
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ScheduledFuture<?> future = this.scheduler.schedule(() -> {
+			running.countDown();
+			awaitQuietly(release);
+			task.run();
+		}, trigger);
+		// get() waits on the occurrence pending when it is called: hold the first run until a
+		// caller is parked on it, else it may already wait for the next one (an hour away)
+		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<@Nullable Object> got = new CompletableFuture<>();
+		Thread getter = new Thread(() -> {
+			try {
+				got.complete(future.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+			}
+			catch (Exception ex) {
+				got.completeExceptionally(ex);
+			}
+		}, "contract-getter");
+		getter.start();
+		await().atMost(WAIT).until(() -> getter.getState() == Thread.State.TIMED_WAITING);
+		assertThat(got).isNotDone();
+		release.countDown();
+		assertThat(got.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNull();
 		assertThat(task.runs.get()).isOne();
 		// the next occurrence is pending now
 		assertThat(future.isDone()).isFalse();
@@ -508,6 +531,15 @@ abstract class TaskSchedulerContract {
 		return () -> {
 			throw failure;
 		};
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static final class CountingTask implements Runnable {
