@@ -6,6 +6,8 @@ import java.util.function.Function;
 
 import reactor.core.scheduler.Schedulers;
 
+import dev.contextstarter.support.GlobalHook;
+
 /**
  * Times every Reactor scheduler task that runs on a non-blocking thread, through
  * {@link Schedulers#onScheduleHook(String, Function)} (which also covers schedulers created
@@ -20,13 +22,15 @@ import reactor.core.scheduler.Schedulers;
 public final class ReactorTaskTimer {
 
 	/** The prefix of the hook keys; each timer adds a number so that contexts do not share one. */
-	public static final String HOOK_KEY = "dev.contextstarter.watchdog";
+	private static final String HOOK_KEY = "dev.contextstarter.watchdog";
 
 	private static final AtomicLong TIMERS = new AtomicLong();
 
 	private final Watchdog watchdog;
 
 	private final String hookKey;
+
+	private final GlobalHook hook;
 
 	private final CoarseClock clock;
 
@@ -51,6 +55,7 @@ public final class ReactorTaskTimer {
 	public ReactorTaskTimer(Watchdog watchdog, String hookKey) {
 		this.watchdog = Objects.requireNonNull(watchdog, "watchdog must not be null");
 		this.hookKey = Objects.requireNonNull(hookKey, "hookKey must not be null");
+		this.hook = GlobalHook.onSchedule(hookKey, this::wrap);
 		this.clock = watchdog.coarseClock();
 	}
 
@@ -58,7 +63,7 @@ public final class ReactorTaskTimer {
 	 * Install the schedule hook.
 	 */
 	public void install() {
-		Schedulers.onScheduleHook(this.hookKey, this::wrap);
+		this.hook.install();
 		this.installed = true;
 	}
 
@@ -67,7 +72,7 @@ public final class ReactorTaskTimer {
 	 */
 	public void uninstall() {
 		this.installed = false;
-		Schedulers.resetOnScheduleHook(this.hookKey);
+		this.hook.uninstall();
 	}
 
 	/**

@@ -2,12 +2,12 @@ package dev.contextstarter.requestid.amqp;
 
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
+import dev.contextstarter.support.GlobalHook;
 
 /**
  * Writes the message's request context into the Reactor {@code Context} of every subscription
@@ -30,40 +30,21 @@ public final class ListenerSubscriptionContextHook {
 
 	static final String HOOK_KEY = "dev.contextstarter.amqp-listener-context";
 
-	private static final Object lock = new Object();
-
-	private static int installations;
-
-	private boolean installed;
+	private final GlobalHook hook = GlobalHook.onLastOperator(HOOK_KEY,
+			ListenerSubscriptionContextHook::withListenerContext);
 
 	/**
 	 * Install the hook (reference counted across application contexts).
 	 */
 	public void install() {
-		synchronized (lock) {
-			if (this.installed) {
-				return;
-			}
-			this.installed = true;
-			if (installations++ == 0) {
-				Hooks.onLastOperator(HOOK_KEY, ListenerSubscriptionContextHook::withListenerContext);
-			}
-		}
+		this.hook.install();
 	}
 
 	/**
 	 * Remove the hook once no application context uses it.
 	 */
 	public void uninstall() {
-		synchronized (lock) {
-			if (!this.installed) {
-				return;
-			}
-			this.installed = false;
-			if (--installations == 0) {
-				Hooks.resetOnLastOperator(HOOK_KEY);
-			}
-		}
+		this.hook.uninstall();
 	}
 
 	static Publisher<Object> withListenerContext(Publisher<Object> publisher) {

@@ -1,8 +1,11 @@
 package dev.contextstarter.requestid.reactor;
 
 import io.micrometer.context.ContextRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
+
+import dev.contextstarter.support.GlobalHook;
 
 /**
  * Installs the starter's propagation through Reactor: registers the
@@ -14,22 +17,21 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class ReactorContextPropagation {
 
-	private static final Object lock = new Object();
+	private static final String AUTOMATIC_KEY = "dev.contextstarter.automatic-propagation";
 
-	private static int installations;
+	private final GlobalHook hooks = new GlobalHook(RequestContextHooks.HOOK_KEY,
+			ReactorContextPropagation::addAccessorAndHooks, ReactorContextPropagation::removeAccessorAndHooks);
 
-	private static int automaticInstallations;
-
-	private final boolean automaticPropagation;
-
-	private boolean installed;
+	private final @Nullable GlobalHook automaticPropagation;
 
 	/**
 	 * Create the registration.
 	 * @param automaticPropagation whether to turn on Reactor's automatic propagation as well
 	 */
 	public ReactorContextPropagation(boolean automaticPropagation) {
-		this.automaticPropagation = automaticPropagation;
+		// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
+		this.automaticPropagation = automaticPropagation ? new GlobalHook(AUTOMATIC_KEY,
+				Hooks::enableAutomaticContextPropagation, Hooks::disableAutomaticContextPropagation) : null;
 	}
 
 	/**
@@ -37,20 +39,9 @@ public final class ReactorContextPropagation {
 	 * propagation.
 	 */
 	public void install() {
-		synchronized (lock) {
-			if (this.installed) {
-				return;
-			}
-			this.installed = true;
-			if (installations++ == 0) {
-				ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
-				Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
-				Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::onEachOperator);
-			}
-			if (this.automaticPropagation && automaticInstallations++ == 0) {
-				// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
-				Hooks.enableAutomaticContextPropagation();
-			}
+		this.hooks.install();
+		if (this.automaticPropagation != null) {
+			this.automaticPropagation.install();
 		}
 	}
 
@@ -59,13 +50,10 @@ public final class ReactorContextPropagation {
 	 * installed them; for test kits that reset global state between tests.
 	 */
 	public static void reset() {
-		synchronized (lock) {
-			installations = 0;
-			removeAccessorAndHooks();
-			if (automaticInstallations > 0) {
-				automaticInstallations = 0;
-				Hooks.disableAutomaticContextPropagation();
-			}
+		GlobalHook.forget(RequestContextHooks.HOOK_KEY);
+		removeAccessorAndHooks();
+		if (GlobalHook.forget(AUTOMATIC_KEY)) {
+			Hooks.disableAutomaticContextPropagation();
 		}
 	}
 
@@ -73,20 +61,18 @@ public final class ReactorContextPropagation {
 	 * Undo {@link #install()} once no other installation remains.
 	 */
 	public void uninstall() {
-		synchronized (lock) {
-			if (!this.installed) {
-				return;
-			}
-			this.installed = false;
-			// Automatic propagation ends with the last installation that asked for it, even
-			// while others (which did not) remain.
-			if (this.automaticPropagation && automaticInstallations > 0 && --automaticInstallations == 0) {
-				Hooks.disableAutomaticContextPropagation();
-			}
-			if (installations > 0 && --installations == 0) {
-				removeAccessorAndHooks();
-			}
+		// Automatic propagation ends with the last installation that asked for it, even
+		// while others (which did not) remain.
+		if (this.automaticPropagation != null) {
+			this.automaticPropagation.uninstall();
 		}
+		this.hooks.uninstall();
+	}
+
+	private static void addAccessorAndHooks() {
+		ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
+		Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
+		Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::onEachOperator);
 	}
 
 	private static void removeAccessorAndHooks() {
