@@ -21,7 +21,7 @@ public final class ProcessStallEvent extends ClockEvent {
 	 * @param wallBefore wall time at the previous check
 	 * @param wallAfter wall time at this check
 	 */
-	public ProcessStallEvent(Object source, Duration stall, Duration gap, Instant wallBefore, Instant wallAfter) {
+	ProcessStallEvent(Object source, Duration stall, Duration gap, Instant wallBefore, Instant wallAfter) {
 		super(source, wallBefore, wallAfter);
 		this.stall = stall;
 		this.gap = gap;

@@ -90,7 +90,7 @@ public final class CidrRange {
 	 * @param address the address
 	 * @return whether it matches
 	 */
-	public boolean contains(InetAddress address) {
+	boolean contains(InetAddress address) {
 		byte[] candidate = unmapped(address.getAddress());
 		if (candidate.length != this.network.length) {
 			return false;

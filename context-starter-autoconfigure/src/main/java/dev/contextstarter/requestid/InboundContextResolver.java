@@ -1,7 +1,6 @@
 package dev.contextstarter.requestid;
 
 import java.util.List;
-import java.util.Locale;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -106,15 +105,6 @@ public final class InboundContextResolver {
 	 */
 	public List<ContextField> fields() {
 		return this.fields;
-	}
-
-	/**
-	 * The AMQP header name of a field: its HTTP header name in lower case.
-	 * @param field the field
-	 * @return the AMQP header name
-	 */
-	public static String amqpHeader(ContextField field) {
-		return field.header().toLowerCase(Locale.ROOT);
 	}
 
 }

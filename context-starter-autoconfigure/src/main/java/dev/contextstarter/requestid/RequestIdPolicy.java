@@ -125,7 +125,7 @@ public final class RequestIdPolicy {
 	 * @param maxLength the longest length allowed
 	 * @return whether it is valid
 	 */
-	public static boolean hasValidShape(CharSequence candidate, int minLength, int maxLength) {
+	static boolean hasValidShape(CharSequence candidate, int minLength, int maxLength) {
 		int length = candidate.length();
 		if (length < minLength || length > maxLength) {
 			return false;
@@ -175,7 +175,7 @@ public final class RequestIdPolicy {
 	 * @param peer the peer's address, or {@code null} if unknown
 	 * @return whether IDs from it are accepted
 	 */
-	public boolean isTrusted(@Nullable InetAddress peer) {
+	boolean isTrusted(@Nullable InetAddress peer) {
 		return switch (this.trust) {
 			case IF_VALID -> true;
 			case NEVER -> false;
@@ -184,25 +184,12 @@ public final class RequestIdPolicy {
 	}
 
 	/**
-	 * Pick the request ID for an inbound request or message that carries it in one header.
-	 * @param values every value of the ID header that arrived (empty if none; a value that
-	 * could not be read as text may be {@code null})
-	 * @param trusted whether the sender may choose the ID (see {@link #isTrusted(InetAddress)})
-	 * @param source where it came from, such as {@code http} or {@code amqp}, for metrics and logs
-	 * @return the inbound ID when it may be used, otherwise a new one
-	 */
-	public String resolve(List<@Nullable String> values, boolean trusted, String source) {
-		RequestIdRejection rejection = check(values, trusted);
-		return (rejection != null) ? replace(source, rejection) : Objects.requireNonNull(values.get(0));
-	}
-
-	/**
 	 * Check the values of one ID header.
 	 * @param values every value of the header that arrived
 	 * @param trusted whether the sender may choose the ID
 	 * @return why the values cannot be used, or {@code null} when the single value can
 	 */
-	public @Nullable RequestIdRejection check(List<@Nullable String> values, boolean trusted) {
+	@Nullable RequestIdRejection check(List<@Nullable String> values, boolean trusted) {
 		if (values.isEmpty()) {
 			return RequestIdRejection.MISSING;
 		}

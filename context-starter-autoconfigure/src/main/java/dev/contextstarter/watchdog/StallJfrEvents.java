@@ -25,10 +25,10 @@ import dev.contextstarter.requestid.RequestIdContext;
 public final class StallJfrEvents implements WatchdogListener {
 
 	/** Name of the stall event type. */
-	public static final String STALL_EVENT = "dev.contextstarter.watchdog.Stall";
+	static final String STALL_EVENT = "dev.contextstarter.watchdog.Stall";
 
 	/** Name of the JVM pause event type. */
-	public static final String JVM_PAUSE_EVENT = "dev.contextstarter.watchdog.JvmPause";
+	static final String JVM_PAUSE_EVENT = "dev.contextstarter.watchdog.JvmPause";
 
 	private final Map<Long, StallEvent> begun = new ConcurrentHashMap<>();
 

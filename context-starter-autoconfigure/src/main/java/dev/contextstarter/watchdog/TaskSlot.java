@@ -50,10 +50,6 @@ final class TaskSlot extends WatchedThread {
 		this.thread = thread;
 	}
 
-	boolean watched() {
-		return this.thread != null;
-	}
-
 	/**
 	 * Whether the owner thread is inside a task already (a task run inline by another).
 	 * Plain read: only the owner thread writes it.

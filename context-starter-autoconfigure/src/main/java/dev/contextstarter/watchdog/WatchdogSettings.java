@@ -25,10 +25,10 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 		int stackDepth, int maxFullReports, int maxSamples) {
 
 	/** Full reports per report interval by default. */
-	public static final int DEFAULT_MAX_FULL_REPORTS = 5;
+	static final int DEFAULT_MAX_FULL_REPORTS = 5;
 
 	/** Stack samples per stall by default: 5 s at the default check interval. */
-	public static final int DEFAULT_MAX_SAMPLES = 100;
+	static final int DEFAULT_MAX_SAMPLES = 100;
 
 	public WatchdogSettings {
 		Objects.requireNonNull(threshold, "threshold must not be null");
@@ -118,7 +118,7 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 * @param maxFullReports how many stalls are logged in full per interval
 	 * @return the settings
 	 */
-	public WatchdogSettings withLogBudget(Duration reportInterval, int maxFullReports) {
+	WatchdogSettings withLogBudget(Duration reportInterval, int maxFullReports) {
 		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, this.checkInterval, this.startupGrace,
 				reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, maxFullReports,
 				this.maxSamples);

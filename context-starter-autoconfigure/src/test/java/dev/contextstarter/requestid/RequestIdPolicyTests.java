@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,13 +38,14 @@ class RequestIdPolicyTests {
 
 	@Test
 	void replacesAndReportsMissingMultipleInvalidUntrusted() {
-		RequestIdPolicy policy = policy(RequestIdTrust.IF_VALID);
-		assertThat(policy.resolve(List.of(), true, "http")).isEqualTo("generated");
-		assertThat(policy.resolve(List.of("a", "b"), true, "http")).isEqualTo("generated");
-		assertThat(policy.resolve(List.of("a b"), true, "http")).isEqualTo("generated");
-		assertThat(policy.resolve(java.util.Collections.singletonList(null), true, "amqp")).isEqualTo("generated");
-		assertThat(policy.resolve(List.of("ok-1"), false, "http")).isEqualTo("generated");
-		assertThat(policy.resolve(List.of("ok-2"), true, "http")).isEqualTo("ok-2");
+		InboundContextResolver resolver = new InboundContextResolver(policy(RequestIdTrust.IF_VALID),
+				List.of("X-Request-ID"), List.of());
+		assertThat(resolveId(resolver, List.of(), true, "http")).isEqualTo("generated");
+		assertThat(resolveId(resolver, List.of("a", "b"), true, "http")).isEqualTo("generated");
+		assertThat(resolveId(resolver, List.of("a b"), true, "http")).isEqualTo("generated");
+		assertThat(resolveId(resolver, java.util.Collections.singletonList(null), true, "amqp")).isEqualTo("generated");
+		assertThat(resolveId(resolver, List.of("ok-1"), false, "http")).isEqualTo("generated");
+		assertThat(resolveId(resolver, List.of("ok-2"), true, "http")).isEqualTo("ok-2");
 		assertThat(this.rejections).containsExactly("http:missing", "http:multiple", "http:invalid", "amqp:invalid",
 				"http:untrusted");
 	}
@@ -130,6 +132,11 @@ class RequestIdPolicyTests {
 				"http");
 		assertThat(context).isEqualTo(RequestIdContext.of("generated"));
 		assertThat(this.rejections).containsExactly("http:untrusted");
+	}
+
+	private static String resolveId(InboundContextResolver resolver, List<@Nullable String> values, boolean trusted,
+			String source) {
+		return resolver.resolve((name) -> values, trusted, source).requestId();
 	}
 
 }

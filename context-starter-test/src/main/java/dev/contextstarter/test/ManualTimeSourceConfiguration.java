@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
  * backs off when it is present.
  */
 @TestConfiguration(proxyBeanMethods = false)
-public class ManualTimeSourceConfiguration {
+class ManualTimeSourceConfiguration {
 
 	@Bean
 	ManualTimeSource manualTimeSource() {

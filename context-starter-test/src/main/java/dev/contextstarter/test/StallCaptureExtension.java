@@ -14,7 +14,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * JUnit extension behind {@link CaptureStalls}: opens a standalone {@link StallCapture} before
  * each test and closes it after, failing the test on a stall when asked to.
  */
-public class StallCaptureExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+class StallCaptureExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 		.create(StallCaptureExtension.class);

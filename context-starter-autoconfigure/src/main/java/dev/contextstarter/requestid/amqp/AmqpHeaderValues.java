@@ -21,7 +21,7 @@ import dev.contextstarter.requestid.RequestIdPolicy;
  * which the policy rejects as invalid. Nothing here throws, and nothing reads more than the
  * longest possible ID.
  */
-public final class AmqpHeaderValues {
+final class AmqpHeaderValues {
 
 	private AmqpHeaderValues() {
 	}
@@ -32,7 +32,7 @@ public final class AmqpHeaderValues {
 	 * @return one entry per value (an AMQP array gives several), {@code null} for a value
 	 * that cannot be a request ID
 	 */
-	public static List<@Nullable String> decode(@Nullable Object value) {
+	static List<@Nullable String> decode(@Nullable Object value) {
 		if (value instanceof List<?> list) {
 			List<@Nullable String> values = new ArrayList<>(list.size());
 			for (Object element : list) {
@@ -50,7 +50,7 @@ public final class AmqpHeaderValues {
 	 * @param value the raw value
 	 * @return the text, or {@code null} when it cannot be a request ID
 	 */
-	public static @Nullable String decodeSingle(@Nullable Object value) {
+	static @Nullable String decodeSingle(@Nullable Object value) {
 		if (value instanceof String text) {
 			return text;
 		}

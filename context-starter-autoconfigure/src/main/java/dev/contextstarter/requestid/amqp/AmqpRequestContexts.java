@@ -3,6 +3,7 @@ package dev.contextstarter.requestid.amqp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +43,7 @@ import dev.contextstarter.requestid.RequestIdPolicy;
 public final class AmqpRequestContexts {
 
 	/** The {@code source} tag of rejected IDs that arrived over AMQP. */
-	public static final String SOURCE = "amqp";
+	private static final String SOURCE = "amqp";
 
 	private final String idHeader;
 
@@ -61,7 +62,7 @@ public final class AmqpRequestContexts {
 	 * @param policy validates and generates IDs
 	 * @param idHeader the AMQP header of the request ID
 	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
-	 * is {@link InboundContextResolver#amqpHeader(ContextField) lowercased})
+	 * is lowercased)
 	 */
 	public AmqpRequestContexts(RequestIdPolicy policy, String idHeader, List<ContextField> fields) {
 		this(policy, idHeader, fields, AmqpTrust.IF_VALID, Set.of());
@@ -72,7 +73,7 @@ public final class AmqpRequestContexts {
 	 * @param policy validates and generates IDs
 	 * @param idHeader the AMQP header of the request ID
 	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
-	 * is {@link InboundContextResolver#amqpHeader(ContextField) lowercased})
+	 * is lowercased)
 	 * @param trust whose IDs and fields are accepted
 	 * @param trustedUsers the users trusted under {@link AmqpTrust#TRUSTED_USERS}
 	 */
@@ -83,7 +84,7 @@ public final class AmqpRequestContexts {
 		this.idHeader = idHeader;
 		List<ContextField> amqpFields = new ArrayList<>(fields.size());
 		for (ContextField field : fields) {
-			amqpFields.add(new ContextField(field.name(), InboundContextResolver.amqpHeader(field), field.mdcKey()));
+			amqpFields.add(new ContextField(field.name(), amqpHeader(field), field.mdcKey()));
 		}
 		this.fields = List.copyOf(amqpFields);
 		this.resolver = new InboundContextResolver(policy, List.of(idHeader), this.fields);
@@ -168,7 +169,7 @@ public final class AmqpRequestContexts {
 	 * A new context for work that starts here, such as a batch of messages.
 	 * @return a context with a new ID and no fields
 	 */
-	public RequestIdContext newContext() {
+	RequestIdContext newContext() {
 		return RequestIdContext.of(this.resolver.policy().newId());
 	}
 
@@ -209,6 +210,11 @@ public final class AmqpRequestContexts {
 			}
 		}
 		return List.of();
+	}
+
+	/** A field's AMQP header: its HTTP header name in lower case. */
+	private static String amqpHeader(ContextField field) {
+		return field.header().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -39,10 +39,10 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPub
  * steps stand aside (Reactor restores those itself); the multicasting steps stay, because
  * Reactor delivers a shared upstream's signals in the context of whoever started it.
  */
-public final class RequestContextHooks {
+final class RequestContextHooks {
 
 	/** The key of both hooks. */
-	public static final String HOOK_KEY = "dev.contextstarter.request-context";
+	static final String HOOK_KEY = "dev.contextstarter.request-context";
 
 	private static final String REACTOR_PACKAGE = "reactor.core.publisher.";
 
@@ -110,7 +110,7 @@ public final class RequestContextHooks {
 	 * @param task the scheduled task
 	 * @return the task, wrapped when a context is current
 	 */
-	public static Runnable decorateTask(Runnable task) {
+	static Runnable decorateTask(Runnable task) {
 		RequestIdContext context = RequestIdContextHolder.current();
 		if (context == null || Hooks.isAutomaticContextPropagationEnabled()) {
 			return task;
@@ -124,7 +124,7 @@ public final class RequestContextHooks {
 	 * @param publisher the assembled operator
 	 * @return the operator, or a restoring operator in its place
 	 */
-	public static Publisher<Object> onEachOperator(Publisher<Object> publisher) {
+	static Publisher<Object> onEachOperator(Publisher<Object> publisher) {
 		if (publisher instanceof ParallelFlux) {
 			// Its rails are subscribed by the operators after it, which are checked themselves.
 			return publisher;

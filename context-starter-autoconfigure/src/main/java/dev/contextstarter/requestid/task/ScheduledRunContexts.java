@@ -49,7 +49,7 @@ public final class ScheduledRunContexts {
 	 * @param scheduler the scheduler that runs the tasks
 	 * @return the wrapping scheduler
 	 */
-	public TaskScheduler wrap(TaskScheduler scheduler) {
+	TaskScheduler wrap(TaskScheduler scheduler) {
 		return new FreshContextTaskScheduler(scheduler);
 	}
 
@@ -58,7 +58,7 @@ public final class ScheduledRunContexts {
 	 * @param task the task
 	 * @return the wrapped task
 	 */
-	public Runnable wrap(Runnable task) {
+	Runnable wrap(Runnable task) {
 		return new FreshContextRunnable(task);
 	}
 
@@ -75,7 +75,7 @@ public final class ScheduledRunContexts {
 	 * Return the request ID of every task's latest finished run.
 	 * @return the IDs, by task name
 	 */
-	public Map<String, String> lastRequestIds() {
+	Map<String, String> lastRequestIds() {
 		return Map.copyOf(this.lastRequestIds);
 	}
 

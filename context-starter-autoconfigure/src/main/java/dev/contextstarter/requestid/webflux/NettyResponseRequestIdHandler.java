@@ -29,7 +29,7 @@ import dev.contextstarter.requestid.RequestIdGenerator;
 public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerAdapter {
 
 	/** The name of this handler in the channel pipeline. */
-	public static final String NAME = "contextStarter.responseRequestId";
+	static final String NAME = "contextStarter.responseRequestId";
 
 	/** The ID of the request the application is serving on a connection, until its response. */
 	private static final AttributeKey<String> SERVED_REQUEST_ID = AttributeKey
@@ -69,7 +69,7 @@ public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerA
 	 * @param nativeRequest the server's own request object
 	 * @param requestId the request's ID
 	 */
-	public static void rememberRequestId(Object nativeRequest, String requestId) {
+	static void rememberRequestId(Object nativeRequest, String requestId) {
 		if (nativeRequest instanceof Connection connection) {
 			connection.channel().attr(SERVED_REQUEST_ID).set(requestId);
 		}

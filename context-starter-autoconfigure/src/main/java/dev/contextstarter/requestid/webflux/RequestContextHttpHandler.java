@@ -39,7 +39,7 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 public final class RequestContextHttpHandler implements HttpHandler {
 
 	/** The source tag of HTTP requests in metrics and logs. */
-	public static final String SOURCE = "http";
+	private static final String SOURCE = "http";
 
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
 			RequestContextHttpHandler.class.getClassLoader());
@@ -122,14 +122,6 @@ public final class RequestContextHttpHandler implements HttpHandler {
 			return RequestContextRestoring.flux(super.getBody(), this.context);
 		}
 
-	}
-
-	/**
-	 * The headers this handler reads an inbound ID from.
-	 * @return the header names, the primary one first
-	 */
-	public List<String> idHeaders() {
-		return this.resolver.idHeaders();
 	}
 
 }
