@@ -192,7 +192,7 @@ public class ClockProperties implements Validator {
 		 * Return the policy that applies when no task entry matches.
 		 * @return the default policy
 		 */
-		public WallTaskPolicy defaultPolicy() {
+		WallTaskPolicy defaultPolicy() {
 			return new WallTaskPolicy(this.grace, this.misfirePolicy, this.backwardPolicy);
 		}
 
@@ -201,7 +201,7 @@ public class ClockProperties implements Validator {
 		 * @param name the task's name
 		 * @return the policy
 		 */
-		public WallTaskPolicy policyOf(String name) {
+		WallTaskPolicy policyOf(String name) {
 			WallTaskPolicy policy = defaultPolicy();
 			Task task = this.tasks.get(name);
 			if (task == null) {

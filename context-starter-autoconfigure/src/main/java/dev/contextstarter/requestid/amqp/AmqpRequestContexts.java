@@ -178,7 +178,7 @@ public final class AmqpRequestContexts {
 	 * @param properties the outgoing message's properties
 	 * @param context the context to carry
 	 */
-	public void stamp(MessageProperties properties, RequestIdContext context) {
+	void stamp(MessageProperties properties, RequestIdContext context) {
 		Map<String, @Nullable Object> headers = properties.getHeaders();
 		headers.putIfAbsent(this.idHeader, context.requestId());
 		for (ContextField field : this.fields) {
@@ -195,7 +195,7 @@ public final class AmqpRequestContexts {
 	 * @param request the received message's properties
 	 * @param reply the reply's properties
 	 */
-	public void copyToReply(MessageProperties request, MessageProperties reply) {
+	void copyToReply(MessageProperties request, MessageProperties reply) {
 		stamp(reply, contextOf(request));
 	}
 

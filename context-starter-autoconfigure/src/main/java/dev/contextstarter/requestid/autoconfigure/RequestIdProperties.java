@@ -130,7 +130,7 @@ public class RequestIdProperties implements Validator {
 	 * The trusted proxy ranges, parsed.
 	 * @return the ranges
 	 */
-	public List<CidrRange> trustedProxyRanges() {
+	List<CidrRange> trustedProxyRanges() {
 		return this.trustedProxies.stream().map(CidrRange::parse).toList();
 	}
 

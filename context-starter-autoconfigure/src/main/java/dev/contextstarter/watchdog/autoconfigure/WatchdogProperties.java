@@ -207,7 +207,7 @@ public class WatchdogProperties implements Validator {
 	 * The event loop threshold in force.
 	 * @return the event loop threshold, or the threshold when none is set
 	 */
-	public Duration effectiveEventLoopThreshold() {
+	Duration effectiveEventLoopThreshold() {
 		return (this.eventLoopThreshold != null) ? this.eventLoopThreshold : this.threshold;
 	}
 
@@ -215,7 +215,7 @@ public class WatchdogProperties implements Validator {
 	 * The watchdog settings these properties describe.
 	 * @return the settings
 	 */
-	public WatchdogSettings toSettings() {
+	WatchdogSettings toSettings() {
 		return new WatchdogSettings(this.threshold, effectiveEventLoopThreshold(), this.checkInterval,
 				this.startupGrace, this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth,
 				this.maxFullReports, this.maxSamples);
