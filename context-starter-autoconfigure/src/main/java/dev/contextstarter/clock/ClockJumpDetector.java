@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
@@ -29,7 +28,7 @@ import org.springframework.util.Assert;
  * are logged at WARN. Daylight-saving transitions change neither clock (wall time is UTC), so
  * they are never reported.
  */
-public class ClockJumpDetector implements SmartLifecycle {
+public class ClockJumpDetector {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClockJumpDetector.class);
 
@@ -195,7 +194,9 @@ public class ClockJumpDetector implements SmartLifecycle {
 		return this.checkInterval;
 	}
 
-	@Override
+	/**
+	 * Start checking every check interval; the first check sets the baseline.
+	 */
 	public synchronized void start() {
 		if (this.ticking != null) {
 			return;
@@ -223,7 +224,9 @@ public class ClockJumpDetector implements SmartLifecycle {
 		}
 	}
 
-	@Override
+	/**
+	 * Stop checking; a later {@link #start()} sets a new baseline.
+	 */
 	public synchronized void stop() {
 		if (this.ticking != null) {
 			this.ticking.cancel(false);
@@ -236,7 +239,10 @@ public class ClockJumpDetector implements SmartLifecycle {
 		this.baselined = false;
 	}
 
-	@Override
+	/**
+	 * Whether the checks are running.
+	 * @return {@code true} after {@link #start()} until {@link #stop()}
+	 */
 	public synchronized boolean isRunning() {
 		return this.ticking != null;
 	}

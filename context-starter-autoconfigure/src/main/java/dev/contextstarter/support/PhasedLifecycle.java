@@ -1,21 +1,14 @@
-package dev.contextstarter.watchdog.autoconfigure;
+package dev.contextstarter.support;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts one part of the watchdog with the application context and stops it when the
- * context closes.
+ * Starts a part of a feature (a thread, a probe, a hook that times tasks) with the
+ * application context, in a phase, and stops it when the context closes: the one way the
+ * starter's auto-configurations start and stop things, so that the parts themselves know
+ * nothing of Spring's lifecycle. For the starter's own use.
  */
-final class WatchdogLifecycle implements SmartLifecycle {
-
-	/** The watchdog thread starts before anything it watches and stops after it. */
-	static final int WATCHDOG_PHASE = -1000;
-
-	/** The Reactor hook goes in once the watchdog runs. */
-	static final int REACTOR_PHASE = WATCHDOG_PHASE + 1;
-
-	/** After {@code ReactorResourceFactory} (phase 0) has made its loop resources. */
-	static final int EVENT_LOOP_PHASE = 1;
+public final class PhasedLifecycle implements SmartLifecycle {
 
 	private final Runnable start;
 
@@ -25,7 +18,13 @@ final class WatchdogLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	WatchdogLifecycle(Runnable start, Runnable stop, int phase) {
+	/**
+	 * Create a lifecycle.
+	 * @param start starts the part
+	 * @param stop stops it
+	 * @param phase the {@link SmartLifecycle#getPhase() phase} to start and stop it in
+	 */
+	public PhasedLifecycle(Runnable start, Runnable stop, int phase) {
 		this.start = start;
 		this.stop = stop;
 		this.phase = phase;

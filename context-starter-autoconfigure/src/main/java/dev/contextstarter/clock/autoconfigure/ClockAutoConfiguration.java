@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
@@ -22,6 +23,7 @@ import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
 import dev.contextstarter.clock.ClockJumpDetector;
 import dev.contextstarter.clock.ScheduledRunListener;
 import dev.contextstarter.clock.TimeSource;
+import dev.contextstarter.support.PhasedLifecycle;
 
 /**
  * Clock-jump detection, and a clock-jump-aware {@code taskScheduler} for {@code @Scheduled}.
@@ -47,6 +49,11 @@ public final class ClockAutoConfiguration {
 			ApplicationEventPublisher publisher) {
 		return new ClockJumpDetector(timeSource, properties.getCheckInterval(), properties.getJumpThreshold(),
 				properties.getStallThreshold(), publisher);
+	}
+
+	@Bean
+	PhasedLifecycle clockJumpDetectorLifecycle(ClockJumpDetector detector) {
+		return new PhasedLifecycle(detector::start, detector::stop, SmartLifecycle.DEFAULT_PHASE);
 	}
 
 	/**

@@ -5,6 +5,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+
 import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.support.GlobalHook;
@@ -26,7 +29,7 @@ import dev.contextstarter.support.GlobalHook;
  * A global Reactor hook, installed while at least one application context uses it; outside a
  * listener invocation it costs one thread-local read per subscription.
  */
-public final class ListenerSubscriptionContextHook {
+public final class ListenerSubscriptionContextHook implements InitializingBean, DisposableBean {
 
 	static final String HOOK_KEY = "dev.contextstarter.amqp-listener-context";
 
@@ -45,6 +48,16 @@ public final class ListenerSubscriptionContextHook {
 	 */
 	public void uninstall() {
 		this.hook.uninstall();
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		install();
+	}
+
+	@Override
+	public void destroy() {
+		uninstall();
 	}
 
 	static Publisher<Object> withListenerContext(Publisher<Object> publisher) {

@@ -20,6 +20,7 @@ import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.util.ClassUtils;
 
 import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
+import dev.contextstarter.support.PhasedLifecycle;
 import dev.contextstarter.watchdog.ReactorTaskTimer;
 import dev.contextstarter.watchdog.StallJfrEvents;
 import dev.contextstarter.watchdog.Watchdog;
@@ -39,6 +40,15 @@ import dev.contextstarter.watchdog.WatchdogListener;
 @EnableConfigurationProperties(WatchdogProperties.class)
 public final class WatchdogAutoConfiguration {
 
+	/** The watchdog thread starts before anything it watches and stops after it. */
+	static final int WATCHDOG_PHASE = -1000;
+
+	/** The Reactor hook goes in once the watchdog runs. */
+	static final int REACTOR_PHASE = WATCHDOG_PHASE + 1;
+
+	/** After {@code ReactorResourceFactory} (phase 0) has made its loop resources. */
+	static final int EVENT_LOOP_PHASE = 1;
+
 	@Bean
 	@ConditionalOnMissingBean
 	Watchdog contextWatchdog(WatchdogProperties properties, ObjectProvider<WatchdogListener> listeners) {
@@ -48,8 +58,8 @@ public final class WatchdogAutoConfiguration {
 	}
 
 	@Bean
-	WatchdogLifecycle contextWatchdogLifecycle(Watchdog watchdog) {
-		return new WatchdogLifecycle(watchdog::start, watchdog::stop, WatchdogLifecycle.WATCHDOG_PHASE);
+	PhasedLifecycle contextWatchdogLifecycle(Watchdog watchdog) {
+		return new PhasedLifecycle(watchdog::start, watchdog::stop, WATCHDOG_PHASE);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -73,9 +83,9 @@ public final class WatchdogAutoConfiguration {
 		private static final String PROPERTY = "context.watchdog.blockhound.enabled";
 
 		@Bean
-		WatchdogLifecycle contextWatchdogBlockHoundLifecycle(Watchdog watchdog, ApplicationContext context) {
-			return new WatchdogLifecycle(() -> reportBlockingCalls(watchdog, context.getClassLoader()),
-					watchdog::stopReportingBlockingCalls, WatchdogLifecycle.REACTOR_PHASE);
+		PhasedLifecycle contextWatchdogBlockHoundLifecycle(Watchdog watchdog, ApplicationContext context) {
+			return new PhasedLifecycle(() -> reportBlockingCalls(watchdog, context.getClassLoader()),
+					watchdog::stopReportingBlockingCalls, REACTOR_PHASE);
 		}
 
 		private static void reportBlockingCalls(Watchdog watchdog, @Nullable ClassLoader classLoader) {
@@ -107,8 +117,8 @@ public final class WatchdogAutoConfiguration {
 		}
 
 		@Bean
-		WatchdogLifecycle contextWatchdogReactorLifecycle(ReactorTaskTimer timer) {
-			return new WatchdogLifecycle(timer::install, timer::uninstall, WatchdogLifecycle.REACTOR_PHASE);
+		PhasedLifecycle contextWatchdogReactorLifecycle(ReactorTaskTimer timer) {
+			return new PhasedLifecycle(timer::install, timer::uninstall, REACTOR_PHASE);
 		}
 
 	}
@@ -122,9 +132,9 @@ public final class WatchdogAutoConfiguration {
 				"org.springframework.http.client.ReactorResourceFactory", EventLoopsConfiguration.class.getClassLoader());
 
 		@Bean
-		WatchdogLifecycle contextWatchdogEventLoopLifecycle(Watchdog watchdog, ListableBeanFactory beanFactory) {
+		PhasedLifecycle contextWatchdogEventLoopLifecycle(Watchdog watchdog, ListableBeanFactory beanFactory) {
 			EventLoopWatch watch = new EventLoopWatch(watchdog, () -> loopResources(beanFactory));
-			return new WatchdogLifecycle(watch::start, watch::stop, WatchdogLifecycle.EVENT_LOOP_PHASE);
+			return new PhasedLifecycle(watch::start, watch::stop, EVENT_LOOP_PHASE);
 		}
 
 		/**

@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.contextstarter.support.PhasedLifecycle;
 import dev.contextstarter.watchdog.ReactorTaskTimer;
 import dev.contextstarter.watchdog.StallJfrEvents;
 import dev.contextstarter.watchdog.Watchdog;
@@ -138,7 +139,7 @@ class WatchdogAutoConfigurationTests {
 		this.runner.withPropertyValues("context.watchdog.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(Watchdog.class)
 				.doesNotHaveBean(ReactorTaskTimer.class)
-				.doesNotHaveBean(WatchdogLifecycle.class));
+				.doesNotHaveBean(PhasedLifecycle.class));
 	}
 
 	@Test

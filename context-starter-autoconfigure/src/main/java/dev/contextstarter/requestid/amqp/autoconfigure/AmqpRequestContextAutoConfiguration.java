@@ -62,7 +62,7 @@ public final class AmqpRequestContextAutoConfiguration {
 	@ConditionalOnClass({ Hooks.class, ContextRegistry.class })
 	static final class ReactorListenerConfiguration {
 
-		@Bean(initMethod = "install", destroyMethod = "uninstall")
+		@Bean
 		ListenerSubscriptionContextHook listenerSubscriptionContextHook() {
 			return new ListenerSubscriptionContextHook();
 		}
