@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,8 +195,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 * @param errorHandler the error handler
 	 */
 	public void setErrorHandler(ErrorHandler errorHandler) {
-		Assert.notNull(errorHandler, "errorHandler must not be null");
-		this.errorHandler = errorHandler;
+		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
 		if (this.elapsedScheduler instanceof ThreadPoolTaskScheduler pool) {
 			pool.setErrorHandler(errorHandler);
 		}

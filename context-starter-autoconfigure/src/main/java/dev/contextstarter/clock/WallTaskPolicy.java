@@ -1,6 +1,7 @@
 package dev.contextstarter.clock;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.springframework.util.Assert;
 
@@ -18,10 +19,10 @@ public record WallTaskPolicy(Duration grace, MisfirePolicy misfirePolicy, Backwa
 			BackwardPolicy.AUTO);
 
 	public WallTaskPolicy {
-		Assert.notNull(grace, "grace must not be null");
+		Objects.requireNonNull(grace, "grace must not be null");
 		Assert.isTrue(!grace.isNegative(), "grace must not be negative");
-		Assert.notNull(misfirePolicy, "misfirePolicy must not be null");
-		Assert.notNull(backwardPolicy, "backwardPolicy must not be null");
+		Objects.requireNonNull(misfirePolicy, "misfirePolicy must not be null");
+		Objects.requireNonNull(backwardPolicy, "backwardPolicy must not be null");
 	}
 
 	/**

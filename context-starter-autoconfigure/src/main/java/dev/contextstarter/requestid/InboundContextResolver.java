@@ -2,9 +2,9 @@ package dev.contextstarter.requestid;
 
 import java.util.List;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link RequestIdContext} of an inbound request or message from its headers: the
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InboundContextResolver {
 
-	private static final Log logger = LogFactory.getLog(InboundContextResolver.class);
+	private static final Logger logger = LoggerFactory.getLogger(InboundContextResolver.class);
 
 	private final RequestIdPolicy policy;
 

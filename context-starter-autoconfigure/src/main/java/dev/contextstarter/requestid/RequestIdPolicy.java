@@ -7,9 +7,9 @@ import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.Objects;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether an inbound request ID may be used, and creates a new one when it may not.
@@ -25,7 +25,7 @@ public final class RequestIdPolicy {
 	/** The longest request ID ever accepted, whatever is configured. */
 	public static final int HARD_MAX_LENGTH = 255;
 
-	private static final Log logger = LogFactory.getLog(RequestIdPolicy.class);
+	private static final Logger logger = LoggerFactory.getLogger(RequestIdPolicy.class);
 
 	private static final boolean[] ALLOWED = new boolean[128];
 

@@ -5,10 +5,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -37,7 +37,7 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPub
  */
 final class SourceRestoringOperator {
 
-	private static final Log logger = LogFactory.getLog(SourceRestoringOperator.class);
+	private static final Logger logger = LoggerFactory.getLogger(SourceRestoringOperator.class);
 
 	private static final @Nullable Class<?> OPTIMIZABLE_OPERATOR;
 

@@ -3,9 +3,9 @@ package dev.contextstarter.requestid.webflux;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.http.server.reactive.AbstractServerHttpRequest;
@@ -26,7 +26,7 @@ import org.springframework.util.ClassUtils;
  */
 final class ConnectionPeers {
 
-	private static final Log logger = LogFactory.getLog(ConnectionPeers.class);
+	private static final Logger logger = LoggerFactory.getLogger(ConnectionPeers.class);
 
 	private static final boolean REACTOR_NETTY_HTTP_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerRequest", ConnectionPeers.class.getClassLoader());
