@@ -1,17 +1,14 @@
 package dev.contextstarter.watchdog;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Micrometer meters of a {@link Watchdog}: {@code context.watchdog.stalls{pool,cause}},
@@ -19,7 +16,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * (a histogram per event loop), {@code context.watchdog.stalled.threads} (stalls going on now) and
  * {@code context.watchdog.blocking.calls{pool}} (blocking calls BlockHound caught, when on).
  */
-public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
+public final class WatchdogMetrics implements AutoCloseable {
 
 	/** Stalls counted by pool and cause. */
 	public static final String STALLS = "context.watchdog.stalls";
@@ -38,9 +35,9 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 
 	private final Watchdog watchdog;
 
-	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+	private final MeterRegistry registry;
 
-	private final Map<String, Timer[]> lagTimers = new ConcurrentHashMap<>();
+	private final Map<String, Timer> lagTimers = new ConcurrentHashMap<>();
 
 	/** Not a listener bean itself: the watchdog bean collects listener beans. */
 	private final WatchdogListener listener = new WatchdogListener() {
@@ -68,41 +65,34 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 	};
 
 	/**
-	 * Create the meters' binder and listen to the watchdog.
+	 * Register the meters and listen to the watchdog.
 	 * @param watchdog the watchdog
+	 * @param registry where the meters go
 	 */
-	public WatchdogMetrics(Watchdog watchdog) {
+	public WatchdogMetrics(Watchdog watchdog, MeterRegistry registry) {
 		this.watchdog = watchdog;
+		this.registry = registry;
+		Gauge.builder(STALLED_THREADS, watchdog, Watchdog::stalledNow)
+			.description("Threads stuck in one task past the watchdog threshold right now")
+			.register(registry);
 		watchdog.addListener(this.listener);
 	}
 
-	@Override
-	public void bindTo(MeterRegistry registry) {
-		Gauge.builder(STALLED_THREADS, this.watchdog, Watchdog::stalledNow)
-			.description("Threads stuck in one task past the watchdog threshold right now")
-			.register(registry);
-		this.registries.add(registry);
-	}
-
 	private void countStall(StallReport report) {
-		for (MeterRegistry registry : this.registries) {
-			Counter.builder(STALLS)
-				.description("Stalls of non-blocking threads, and JVM pauses")
-				.tag("pool", report.pool())
-				.tag("cause", report.cause().tag())
-				.register(registry)
-				.increment();
-		}
+		Counter.builder(STALLS)
+			.description("Stalls of non-blocking threads, and JVM pauses")
+			.tag("pool", report.pool())
+			.tag("cause", report.cause().tag())
+			.register(this.registry)
+			.increment();
 	}
 
 	private void countBlockingCall(BlockingCall call) {
-		for (MeterRegistry registry : this.registries) {
-			Counter.builder(BLOCKING_CALLS)
-				.description("Blocking calls on non-blocking threads caught by BlockHound")
-				.tag("pool", call.pool())
-				.register(registry)
-				.increment();
-		}
+		Counter.builder(BLOCKING_CALLS)
+			.description("Blocking calls on non-blocking threads caught by BlockHound")
+			.tag("pool", call.pool())
+			.register(this.registry)
+			.increment();
 	}
 
 	private void recordDuration(StallReport report) {
@@ -110,30 +100,24 @@ public final class WatchdogMetrics implements MeterBinder, AutoCloseable {
 		if (total == null) {
 			return;
 		}
-		for (MeterRegistry registry : this.registries) {
-			Timer.builder(STALL_DURATION)
-				.description("Total duration of stalls of non-blocking threads, and JVM pauses")
-				.tag("pool", report.pool())
-				.tag("cause", report.cause().tag())
-				.register(registry)
-				.record(total);
-		}
+		Timer.builder(STALL_DURATION)
+			.description("Total duration of stalls of non-blocking threads, and JVM pauses")
+			.tag("pool", report.pool())
+			.tag("cause", report.cause().tag())
+			.register(this.registry)
+			.record(total);
 	}
 
 	private void recordLag(String loopThreadName, long lagNanos) {
-		for (Timer timer : this.lagTimers.computeIfAbsent(loopThreadName, this::lagTimers)) {
-			timer.record(lagNanos, TimeUnit.NANOSECONDS);
-		}
+		this.lagTimers.computeIfAbsent(loopThreadName, this::lagTimer).record(lagNanos, TimeUnit.NANOSECONDS);
 	}
 
-	private Timer[] lagTimers(String loopThreadName) {
-		return this.registries.stream()
-			.map((registry) -> Timer.builder(EVENT_LOOP_LAG)
-				.description("How long a probe task waited in an event loop's queue")
-				.tag("loop", loopThreadName)
-				.publishPercentileHistogram()
-				.register(registry))
-			.toArray(Timer[]::new);
+	private Timer lagTimer(String loopThreadName) {
+		return Timer.builder(EVENT_LOOP_LAG)
+			.description("How long a probe task waited in an event loop's queue")
+			.tag("loop", loopThreadName)
+			.publishPercentileHistogram()
+			.register(this.registry);
 	}
 
 	@Override

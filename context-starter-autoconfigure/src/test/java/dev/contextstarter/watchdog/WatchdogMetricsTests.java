@@ -20,8 +20,7 @@ class WatchdogMetricsTests {
 
 	@Test
 	void stallsAreCountedAndTimedByPoolAndCause() throws InterruptedException {
-		WatchdogMetrics metrics = new WatchdogMetrics(this.manual.watchdog());
-		metrics.bindTo(this.registry);
+		new WatchdogMetrics(this.manual.watchdog(), this.registry);
 		Thread sleeper = new Thread(() -> sleep(5000), "parallel-3");
 		sleeper.start();
 		try {
@@ -40,7 +39,7 @@ class WatchdogMetricsTests {
 
 	@Test
 	void aStallInProgressShowsInTheGauge() throws InterruptedException {
-		new WatchdogMetrics(this.manual.watchdog()).bindTo(this.registry);
+		new WatchdogMetrics(this.manual.watchdog(), this.registry);
 		Thread sleeper = new Thread(() -> sleep(5000), "single-1");
 		sleeper.start();
 		try {
@@ -56,7 +55,7 @@ class WatchdogMetricsTests {
 
 	@Test
 	void eventLoopLagIsAHistogramPerLoop() {
-		new WatchdogMetrics(this.manual.watchdog()).bindTo(this.registry);
+		new WatchdogMetrics(this.manual.watchdog(), this.registry);
 		this.manual.lag("reactor-http-nio-1", TimeUnit.MILLISECONDS.toNanos(3));
 		this.manual.lag("reactor-http-nio-1", TimeUnit.MILLISECONDS.toNanos(5));
 		this.manual.lag("reactor-http-nio-2", TimeUnit.MILLISECONDS.toNanos(1));
@@ -69,8 +68,7 @@ class WatchdogMetricsTests {
 
 	@Test
 	void closingStopsListening() throws InterruptedException {
-		WatchdogMetrics metrics = new WatchdogMetrics(this.manual.watchdog());
-		metrics.bindTo(this.registry);
+		WatchdogMetrics metrics = new WatchdogMetrics(this.manual.watchdog(), this.registry);
 		metrics.close();
 		this.manual.lag("reactor-http-nio-1", 1000);
 		assertThat(this.registry.find(WatchdogMetrics.EVENT_LOOP_LAG).timers()).isEmpty();

@@ -27,8 +27,8 @@ public final class WatchdogMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WatchdogMetrics contextWatchdogMetrics(Watchdog watchdog) {
-		return new WatchdogMetrics(watchdog);
+	WatchdogMetrics contextWatchdogMetrics(Watchdog watchdog, MeterRegistry registry) {
+		return new WatchdogMetrics(watchdog, registry);
 	}
 
 }

@@ -318,8 +318,8 @@ class WatchdogAutoConfigurationTests {
 	static class UserMetricsConfiguration {
 
 		@Bean
-		WatchdogMetrics userWatchdogMetrics(Watchdog watchdog) {
-			return new WatchdogMetrics(watchdog);
+		WatchdogMetrics userWatchdogMetrics(Watchdog watchdog, MeterRegistry registry) {
+			return new WatchdogMetrics(watchdog, registry);
 		}
 
 	}
