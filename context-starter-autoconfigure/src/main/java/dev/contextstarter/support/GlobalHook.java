@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
@@ -12,12 +13,13 @@ import reactor.core.scheduler.Schedulers;
  * A JVM-wide hook (a Reactor hook, or any global switch) installed under a key and reference
  * counted: several application contexts in one JVM (tests start many) each install it, the
  * first adds it and the last to uninstall removes it. One instance counts once however often
- * it is installed. For the starter's own use.
+ * it is installed; one installed before {@link #forget(String)} removes nothing later. For the
+ * starter's own use.
  */
 public final class GlobalHook {
 
-	/** Installations by key; guards every instance's {@code installed} too. */
-	private static final Map<String, Integer> installations = new HashMap<>();
+	/** Installations by key; guards every instance's {@code counted} too. */
+	private static final Map<String, Count> installations = new HashMap<>();
 
 	private final String key;
 
@@ -25,7 +27,8 @@ public final class GlobalHook {
 
 	private final Runnable remove;
 
-	private boolean installed;
+	/** The count this instance is in, {@code null} while not installed. */
+	private @Nullable Count counted;
 
 	/**
 	 * Create a hook.
@@ -66,11 +69,12 @@ public final class GlobalHook {
 	 */
 	public void install() {
 		synchronized (installations) {
-			if (this.installed) {
+			if (this.counted != null) {
 				return;
 			}
-			this.installed = true;
-			if (installations.merge(this.key, 1, Integer::sum) == 1) {
+			Count count = installations.computeIfAbsent(this.key, (key) -> new Count());
+			this.counted = count;
+			if (count.installations++ == 0) {
 				this.add.run();
 			}
 		}
@@ -81,21 +85,15 @@ public final class GlobalHook {
 	 */
 	public void uninstall() {
 		synchronized (installations) {
-			if (!this.installed) {
+			Count count = this.counted;
+			this.counted = null;
+			// Not installed, or forgotten since (whoever forgot it removed the hook).
+			if (count == null || installations.get(this.key) != count) {
 				return;
 			}
-			this.installed = false;
-			Integer count = installations.get(this.key);
-			if (count == null) {
-				// Forgotten by forget(key) since: whoever forgot it removed the hook.
-				return;
-			}
-			if (count == 1) {
+			if (--count.installations == 0) {
 				installations.remove(this.key);
 				this.remove.run();
-			}
-			else {
-				installations.put(this.key, count - 1);
 			}
 		}
 	}
@@ -106,7 +104,7 @@ public final class GlobalHook {
 	 */
 	public boolean isInstalled() {
 		synchronized (installations) {
-			return this.installed;
+			return this.counted != null;
 		}
 	}
 
@@ -120,6 +118,13 @@ public final class GlobalHook {
 		synchronized (installations) {
 			return installations.remove(key) != null;
 		}
+	}
+
+	/** The installations of one key, until it is forgotten. */
+	private static final class Count {
+
+		private int installations;
+
 	}
 
 }
