@@ -19,8 +19,8 @@ import org.slf4j.MDC;
 
 import dev.contextstarter.requestid.MdcMapping;
 import dev.contextstarter.requestid.RandomUuidGenerator;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * The cost of opening and closing a context scope when the thread already holds that context,
@@ -39,24 +39,24 @@ public class MdcUpdateBenchmark {
 
 	private static final String REQUEST_ID_KEY = MdcMapping.DEFAULT_REQUEST_ID_KEY;
 
-	private RequestContext current = RequestContext.of("unset");
+	private RequestIdContext current = RequestIdContext.of("unset");
 
-	private RequestContext equalCopy = RequestContext.of("unset");
+	private RequestIdContext equalCopy = RequestIdContext.of("unset");
 
-	private RequestContext other = RequestContext.of("unset");
+	private RequestIdContext other = RequestIdContext.of("unset");
 
-	private RequestContextHolder.Scope outer = RequestContextHolder.open(null);
+	private RequestIdContextHolder.Scope outer = RequestIdContextHolder.open(null);
 
 	@Setup(Level.Trial)
 	public void setUp() {
 		RandomUuidGenerator generator = new RandomUuidGenerator();
 		String requestId = generator.generateId();
-		this.current = RequestContext.of(requestId);
+		this.current = RequestIdContext.of(requestId);
 		// Same values, another instance: what arrives after a context snapshot is rebuilt.
-		this.equalCopy = RequestContext.of(new String(requestId));
-		this.other = RequestContext.of(generator.generateId());
+		this.equalCopy = RequestIdContext.of(new String(requestId));
+		this.other = RequestIdContext.of(generator.generateId());
 		this.outer.close();
-		this.outer = RequestContextHolder.open(this.current);
+		this.outer = RequestIdContextHolder.open(this.current);
 		if (!requestId.equals(MDC.get(REQUEST_ID_KEY))) {
 			throw new IllegalStateException("MDC does not hold the open context");
 		}
@@ -70,14 +70,14 @@ public class MdcUpdateBenchmark {
 
 	@Benchmark
 	public void reopenSameContext() {
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(this.current)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(this.current)) {
 			// Nothing changes: the holder returns before touching the MDC.
 		}
 	}
 
 	@Benchmark
 	public void reopenEqualContext() {
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(this.equalCopy)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(this.equalCopy)) {
 			// Values compared key by key; no MDC write.
 		}
 	}
@@ -91,7 +91,7 @@ public class MdcUpdateBenchmark {
 
 	@Benchmark
 	public void switchContext() {
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(this.other)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(this.other)) {
 			// Two real MDC writes: the other ID, then ours back.
 		}
 	}

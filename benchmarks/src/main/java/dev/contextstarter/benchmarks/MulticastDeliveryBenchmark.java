@@ -27,8 +27,8 @@ import reactor.core.publisher.Sinks;
 import reactor.util.context.Context;
 
 import dev.contextstarter.requestid.MdcMapping;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
@@ -72,11 +72,11 @@ public class MulticastDeliveryBenchmark {
 	@Param({ "baseline", "starter", "reactor-auto", "starter-automatic" })
 	public String mode = "baseline";
 
-	private final RequestContext requestA = RequestContext.of("request-a");
+	private final RequestIdContext requestA = RequestIdContext.of("request-a");
 
-	private final RequestContext requestB = RequestContext.of("request-b");
+	private final RequestIdContext requestB = RequestIdContext.of("request-b");
 
-	private final RequestContext emitter = RequestContext.of("emitter");
+	private final RequestIdContext emitter = RequestIdContext.of("emitter");
 
 	private Context contextA = Context.empty();
 
@@ -135,7 +135,7 @@ public class MulticastDeliveryBenchmark {
 			Hooks.disableAutomaticContextPropagation();
 			ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
 		}
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 		MDC.clear();
 	}
 
@@ -152,7 +152,7 @@ public class MulticastDeliveryBenchmark {
 		Sinks.Many<Integer> sink = Sinks.many().multicast().directBestEffort();
 		subscribe(sink.asFlux(), this.contextA, "request-a", blackhole);
 		subscribe(sink.asFlux(), this.contextB, "request-b", blackhole);
-		RequestContext previous = RequestContextHolder.swap("baseline".equals(this.mode) ? null : this.emitter);
+		RequestIdContext previous = RequestIdContextHolder.swap("baseline".equals(this.mode) ? null : this.emitter);
 		try {
 			for (int i = 0; i < VALUES; i++) {
 				sink.tryEmitNext(i);
@@ -160,7 +160,7 @@ public class MulticastDeliveryBenchmark {
 			sink.tryEmitComplete();
 		}
 		finally {
-			RequestContextHolder.set(previous);
+			RequestIdContextHolder.set(previous);
 		}
 	}
 

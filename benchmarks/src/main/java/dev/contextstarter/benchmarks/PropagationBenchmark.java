@@ -43,7 +43,7 @@ import reactor.util.context.Context;
 
 import dev.contextstarter.requestid.MdcMapping;
 import dev.contextstarter.requestid.RandomUuidGenerator;
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
@@ -56,7 +56,7 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
  * <li>{@code reactor-auto}: Reactor's automatic propagation on, the Reactor {@code Context}
  * holding an unrelated key: the floor that any {@code ThreadLocalAccessor} pays;</li>
  * <li>{@code starter}: the starter with its defaults: its own scheduler hook carries the
- * {@link RequestContext}, and the chain is subscribed and signalled inside the context (and
+ * {@link RequestIdContext}, and the chain is subscribed and signalled inside the context (and
  * has it in its Reactor {@code Context}) as {@code RequestContextHttpHandler} does for each
  * request;</li>
  * <li>{@code starter-automatic}: as {@code starter}, with
@@ -120,7 +120,7 @@ public class PropagationBenchmark {
 
 	private boolean automaticPropagationEnabled;
 
-	private @Nullable RequestContext requestContext;
+	private @Nullable RequestIdContext requestContext;
 
 	@Setup(Level.Trial)
 	public void setUp() {
@@ -155,7 +155,7 @@ public class PropagationBenchmark {
 		ReactorContextPropagation propagation = new ReactorContextPropagation(automaticPropagation);
 		propagation.install();
 		this.starterPropagation = propagation;
-		RequestContext requestContext = RequestContext.of(requestId);
+		RequestIdContext requestContext = RequestIdContext.of(requestId);
 		this.requestContext = requestContext;
 		this.context = Context.of(RequestContextAccessor.KEY, requestContext);
 	}

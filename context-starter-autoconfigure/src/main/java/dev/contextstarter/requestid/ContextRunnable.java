@@ -10,26 +10,26 @@ public final class ContextRunnable implements Runnable {
 
 	private final Runnable task;
 
-	private final RequestContext context;
+	private final RequestIdContext context;
 
 	/**
 	 * Create a task.
 	 * @param task the task
 	 * @param context the context it runs under
 	 */
-	public ContextRunnable(Runnable task, RequestContext context) {
+	public ContextRunnable(Runnable task, RequestIdContext context) {
 		this.task = task;
 		this.context = context;
 	}
 
 	@Override
 	public void run() {
-		@Nullable RequestContext previous = RequestContextHolder.swap(this.context);
+		@Nullable RequestIdContext previous = RequestIdContextHolder.swap(this.context);
 		try {
 			this.task.run();
 		}
 		finally {
-			RequestContextHolder.set(previous);
+			RequestIdContextHolder.set(previous);
 		}
 	}
 

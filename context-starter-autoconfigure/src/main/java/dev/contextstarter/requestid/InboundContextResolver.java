@@ -8,7 +8,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the {@link RequestContext} of an inbound request or message from its headers: the
+ * Builds the {@link RequestIdContext} of an inbound request or message from its headers: the
  * first valid ID among the configured ID headers wins, otherwise a new ID is generated; each
  * configured field is taken when it arrived exactly once with a valid value.
  */
@@ -44,8 +44,8 @@ public final class InboundContextResolver {
 	 * @param source where it came from, such as {@code http} or {@code amqp}
 	 * @return the context
 	 */
-	public RequestContext resolve(HeaderSource headers, boolean trusted, String source) {
-		RequestContext context = RequestContext.of(resolveId(headers, trusted, source));
+	public RequestIdContext resolve(HeaderSource headers, boolean trusted, String source) {
+		RequestIdContext context = RequestIdContext.of(resolveId(headers, trusted, source));
 		if (!trusted) {
 			return context;
 		}

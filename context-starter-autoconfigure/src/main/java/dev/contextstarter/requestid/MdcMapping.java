@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
- * Which MDC keys a {@link RequestContext} is written under: one for the request ID and one
+ * Which MDC keys a {@link RequestIdContext} is written under: one for the request ID and one
  * per configured field. Writes are skipped for keys whose value does not change, since an
  * MDC write costs far more than the scope switch itself.
  */
@@ -82,7 +82,7 @@ public final class MdcMapping {
 	 * @param previous the context the MDC currently reflects
 	 * @param next the context it should reflect
 	 */
-	void update(@Nullable RequestContext previous, @Nullable RequestContext next) {
+	void update(@Nullable RequestIdContext previous, @Nullable RequestIdContext next) {
 		if (previous == next) {
 			return;
 		}

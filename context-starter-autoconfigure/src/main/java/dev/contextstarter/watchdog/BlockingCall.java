@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * A blocking call on a non-blocking thread, caught by BlockHound when the watchdog's BlockHound
@@ -22,7 +22,7 @@ import dev.contextstarter.requestid.RequestContext;
  * @param stack the calling thread's stack from the blocking method down, trimmed
  */
 public record BlockingCall(long id, String threadName, long threadId, String pool, String method,
-		Instant detectedAt, @Nullable RequestContext requestContext, List<StackTraceElement> stack) {
+		Instant detectedAt, @Nullable RequestIdContext requestContext, List<StackTraceElement> stack) {
 
 	public BlockingCall {
 		stack = List.copyOf(stack);

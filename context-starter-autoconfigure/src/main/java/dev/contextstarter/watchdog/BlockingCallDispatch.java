@@ -3,8 +3,8 @@ package dev.contextstarter.watchdog;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Where BlockHound's callback goes. BlockHound is installed once per JVM and never removed, so its
@@ -64,7 +64,7 @@ final class BlockingCallDispatch {
 		try {
 			Thread thread = Thread.currentThread();
 			StackTraceElement[] stack = new Throwable().getStackTrace();
-			RequestContext context = RequestContextHolder.current();
+			RequestIdContext context = RequestIdContextHolder.current();
 			for (Watchdog watchdog : WATCHDOGS) {
 				watchdog.blockingCalls().offer(thread, className, methodName, stack, context);
 			}

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * The blocking calls BlockHound caught for one watchdog. The calling thread only queues the call
@@ -54,7 +54,7 @@ final class BlockingCalls {
 	 * @param context the calling thread's request context
 	 */
 	void offer(Thread thread, String className, String methodName, StackTraceElement[] stack,
-			@Nullable RequestContext context) {
+			@Nullable RequestIdContext context) {
 		this.total.incrementAndGet();
 		if (this.pendingCount.incrementAndGet() > MAX_PENDING) {
 			this.pendingCount.decrementAndGet();

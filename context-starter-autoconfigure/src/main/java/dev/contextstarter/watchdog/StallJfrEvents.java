@@ -14,7 +14,7 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import jdk.jfr.Timestamp;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * Turns stalls and JVM pauses into JDK Flight Recorder events, so that a recording shows them on
@@ -60,7 +60,7 @@ public final class StallJfrEvents implements WatchdogListener {
 		if (!event.shouldCommit()) {
 			return;
 		}
-		RequestContext context = report.requestContext();
+		RequestIdContext context = report.requestContext();
 		event.threadName = report.threadName();
 		event.threadId = report.threadId();
 		event.pool = report.pool();

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * The watchdog's log output, its default listener (called before the user's). Every stall leaves
@@ -78,7 +78,7 @@ final class StallLog implements WatchdogListener {
 		if (this.blockingCalls.take(this.checkTime.getAsLong(), this::writeBlockingCallSummary)) {
 			if (logger.isWarnEnabled()) {
 				StackTraceElement top = call.topApplicationFrame();
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(call.requestContext())) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(call.requestContext())) {
 					logger.warn("Blocking call {} on non-blocking thread '{}' (pool {}){}; called from {}; stack:{}",
 							call.method(), call.threadName(), call.pool(), describeRequest(call.requestContext()),
 							describeTop(top), stackText(call.stack()));
@@ -105,7 +105,7 @@ final class StallLog implements WatchdogListener {
 		if (!logger.isInfoEnabled()) {
 			return;
 		}
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(report.requestContext())) {
 			logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}{}", report.threadName(),
 					report.pool(), millis(report.total()), describeRequest(report.requestContext()),
 					describeSamples(report));
@@ -154,7 +154,7 @@ final class StallLog implements WatchdogListener {
 		}
 		StackTraceElement top = report.topApplicationFrame();
 		// The stuck thread's request ID goes into this line's MDC as well as its text.
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(report.requestContext())) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(report.requestContext())) {
 			logger.warn("Thread '{}' (pool {}) stuck for {} ms so far (threshold {} ms){}; {} ({}); at {}; stack while stuck:{}",
 					report.threadName(), report.pool(), millis(report.durationSoFar()), millis(report.threshold()),
 					describeRequest(report.requestContext()),
@@ -177,7 +177,7 @@ final class StallLog implements WatchdogListener {
 				summary.requestIds, summary.places);
 	}
 
-	static String describeRequest(@Nullable RequestContext context) {
+	static String describeRequest(@Nullable RequestIdContext context) {
 		if (context == null) {
 			return ", serving no request";
 		}

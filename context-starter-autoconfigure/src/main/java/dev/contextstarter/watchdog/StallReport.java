@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * One stall: a non-blocking thread stuck past its threshold, or a pause of the whole JVM.
@@ -35,7 +35,7 @@ import dev.contextstarter.requestid.RequestContext;
 public record StallReport(long id, StallSource source, String threadName, long threadId, String pool,
 		StallCause cause, Thread.@Nullable State threadState, Instant startedAt, Instant detectedAt,
 		Duration threshold, Duration durationSoFar, @Nullable Duration total,
-		@Nullable RequestContext requestContext, List<StackTraceElement> stack, int samples,
+		@Nullable RequestIdContext requestContext, List<StackTraceElement> stack, int samples,
 		List<FrameShare> hotFrames) {
 
 	public StallReport {

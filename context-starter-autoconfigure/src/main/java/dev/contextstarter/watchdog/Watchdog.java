@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.support.ListenerCalls;
 
 /**
@@ -437,7 +437,7 @@ public final class Watchdog implements AutoCloseable {
 	private void begin(WatchedThread watched, Thread thread, long start, long now) {
 		Thread.State state = thread.getState();
 		StackTraceElement[] stack = thread.getStackTrace();
-		RequestContext context = RequestContextHolder.currentOf(thread);
+		RequestIdContext context = RequestIdContextHolder.currentOf(thread);
 		if (watched instanceof TaskSlot slot && slot.start() != start) {
 			// The task ended while its stack and context were read: they may be the next task's,
 			// another request's. Like a task that ends between two checks, it is not reported.

@@ -114,7 +114,7 @@ class RequestIdPolicyTests {
 						new ContextField("region", "X-Region", "region")));
 		Map<String, List<String>> headers = Map.of("X-Request-ID", List.of("bad value"), "X-Correlation-ID",
 				List.of("corr-1"), "X-Tenant-ID", List.of("acme"), "X-Region", List.of("eu west"));
-		RequestContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), true,
+		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), true,
 				"http");
 		assertThat(context.requestId()).isEqualTo("corr-1");
 		assertThat(context.fields()).containsExactly(Map.entry("tenant", "acme"));
@@ -126,9 +126,9 @@ class RequestIdPolicyTests {
 		InboundContextResolver resolver = new InboundContextResolver(policy(RequestIdTrust.NEVER),
 				List.of("X-Request-ID"), List.of(new ContextField("tenant", "X-Tenant-ID", "tenantId")));
 		Map<String, List<String>> headers = Map.of("X-Request-ID", List.of("ok-1"), "X-Tenant-ID", List.of("acme"));
-		RequestContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), false,
+		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), false,
 				"http");
-		assertThat(context).isEqualTo(RequestContext.of("generated"));
+		assertThat(context).isEqualTo(RequestIdContext.of("generated"));
 		assertThat(this.rejections).containsExactly("http:untrusted");
 	}
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,7 +85,7 @@ class ReactorTaskTimerTests {
 	@Test
 	void sleepInAPublishOnParallelStepIsReportedWhileStillStuck() throws InterruptedException {
 		Mono.just("x").publishOn(Schedulers.parallel()).map((value) -> {
-			try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("req-parallel"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("req-parallel"))) {
 				sleepInParallelStep(1500);
 			}
 			this.taskFinished.set(true);
@@ -165,7 +165,7 @@ class ReactorTaskTimerTests {
 			this.watchdog.probe(loop);
 			assertThat(lagRecorded.await(5, TimeUnit.SECONDS)).isTrue();
 			loop.execute(() -> {
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("req-loop"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("req-loop"))) {
 					sleepInParallelStep(1000);
 				}
 			});

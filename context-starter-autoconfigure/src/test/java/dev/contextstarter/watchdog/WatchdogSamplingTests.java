@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +61,7 @@ class WatchdogSamplingTests {
 	@Test
 	void aStallThatSleepsThenSpinsNamesBothPhasesWithTheSpinTakingTheLargerShare() {
 		Mono.fromRunnable(() -> {
-			try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("sampled-1"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("sampled-1"))) {
 				sleepPhase(300);
 				spinPhase(900);
 			}

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +71,7 @@ class WatchdogTaskBoundaryTests {
 			}
 			for (long i = 1; !stop.get(); i++) {
 				// As the scheduler hook and the task timer do: context, then start; end, then context.
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("task-" + i))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("task-" + i))) {
 					slot[0].begin(this.base + i);
 					firstTaskBegun.countDown();
 					LockSupport.parkNanos(100_000);

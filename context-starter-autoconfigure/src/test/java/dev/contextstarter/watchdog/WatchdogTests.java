@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,8 +58,8 @@ class WatchdogTests {
 	@BeforeEach
 	void startWorker() throws InterruptedException {
 		this.worker = new Thread(() -> {
-			try (RequestContextHolder.Scope scope = RequestContextHolder
-				.open(RequestContext.of("req-42").withField("tenant", "acme"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+				.open(RequestIdContext.of("req-42").withField("tenant", "acme"))) {
 				this.workerReady.countDown();
 				waitForRelease();
 			}

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.MDC;
 import org.springframework.util.ClassUtils;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 
 /**
@@ -37,8 +37,8 @@ public final class ContextStarterGlobalState implements AfterEachCallback {
 		if (reactorPresent) {
 			ReactorContextPropagation.reset();
 		}
-		RequestContextHolder.set(null);
-		RequestContextHolder.resetMdcMapping();
+		RequestIdContextHolder.set(null);
+		RequestIdContextHolder.resetMdcMapping();
 		MDC.clear();
 	}
 

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
 import org.slf4j.MDC;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Fails a test after which any live thread still holds a request context, or the test
@@ -33,9 +33,9 @@ public final class RequestContextLeakCheck implements AfterEachCallback {
 
 	@Override
 	public void afterEach(ExtensionContext context) throws Exception {
-		RequestContext expected = WithRequestContextExtension.openedFor(context);
+		RequestIdContext expected = WithRequestContextExtension.openedFor(context);
 		long deadline = System.nanoTime() + settleTime().toNanos();
-		Map<Thread, RequestContext> leaks = leaks(expected);
+		Map<Thread, RequestIdContext> leaks = leaks(expected);
 		while (!leaks.isEmpty() && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 			leaks = leaks(expected);
@@ -49,7 +49,7 @@ public final class RequestContextLeakCheck implements AfterEachCallback {
 					.collect(Collectors.joining(", ")));
 		}
 		if (expected == null) {
-			for (String key : RequestContextHolder.mdcMapping().allKeys()) {
+			for (String key : RequestIdContextHolder.mdcMapping().allKeys()) {
 				String value = MDC.get(key);
 				if (value != null) {
 					failure.append((failure.length() > 0) ? "; " : "")
@@ -68,8 +68,8 @@ public final class RequestContextLeakCheck implements AfterEachCallback {
 		}
 	}
 
-	private static Map<Thread, RequestContext> leaks(RequestContext expected) {
-		Map<Thread, RequestContext> holding = RequestContextHolder.threadsHoldingContext();
+	private static Map<Thread, RequestIdContext> leaks(RequestIdContext expected) {
+		Map<Thread, RequestIdContext> holding = RequestIdContextHolder.threadsHoldingContext();
 		if (expected != null) {
 			holding.remove(Thread.currentThread(), expected);
 		}

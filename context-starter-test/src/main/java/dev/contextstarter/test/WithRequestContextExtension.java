@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * The extension behind {@link WithRequestContext}.
@@ -27,13 +27,13 @@ final class WithRequestContextExtension implements BeforeEachCallback, AfterEach
 			.findAnnotation(context.getRequiredTestMethod(), WithRequestContext.class)
 			.or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithRequestContext.class))
 			.orElseThrow();
-		RequestContext requestContext = new RequestContext(annotation.requestId(), parseFields(annotation.fields()));
-		context.getStore(NAMESPACE).put(SCOPE, RequestContextHolder.open(requestContext));
+		RequestIdContext requestContext = new RequestIdContext(annotation.requestId(), parseFields(annotation.fields()));
+		context.getStore(NAMESPACE).put(SCOPE, RequestIdContextHolder.open(requestContext));
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		RequestContextHolder.Scope scope = context.getStore(NAMESPACE).remove(SCOPE, RequestContextHolder.Scope.class);
+		RequestIdContextHolder.Scope scope = context.getStore(NAMESPACE).remove(SCOPE, RequestIdContextHolder.Scope.class);
 		if (scope != null) {
 			scope.close();
 		}
@@ -44,8 +44,8 @@ final class WithRequestContextExtension implements BeforeEachCallback, AfterEach
 	 * @param context the extension context
 	 * @return the request context, or {@code null}
 	 */
-	static RequestContext openedFor(ExtensionContext context) {
-		RequestContextHolder.Scope scope = context.getStore(NAMESPACE).get(SCOPE, RequestContextHolder.Scope.class);
+	static RequestIdContext openedFor(ExtensionContext context) {
+		RequestIdContextHolder.Scope scope = context.getStore(NAMESPACE).get(SCOPE, RequestIdContextHolder.Scope.class);
 		return (scope != null) ? scope.context() : null;
 	}
 

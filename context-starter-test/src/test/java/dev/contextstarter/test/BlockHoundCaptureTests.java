@@ -9,8 +9,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.watchdog.BlockingCall;
 import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogSettings;
@@ -39,8 +39,8 @@ class BlockHoundCaptureTests {
 			String result = Mono.just("order-1")
 				.publishOn(Schedulers.parallel())
 				.map((order) -> {
-					try (RequestContextHolder.Scope scope = RequestContextHolder
-						.open(RequestContext.of("bh-1").withField("tenant", "acme"))) {
+					try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+						.open(RequestIdContext.of("bh-1").withField("tenant", "acme"))) {
 						return lookUp(order);
 					}
 				})
@@ -132,7 +132,7 @@ class BlockHoundCaptureTests {
 		@Test
 		void blocksForFiveMillis() {
 			Mono.just("order").publishOn(Schedulers.parallel()).map((order) -> {
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("sample-1"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("sample-1"))) {
 					return lookUp(order);
 				}
 			}).block(Duration.ofSeconds(5));

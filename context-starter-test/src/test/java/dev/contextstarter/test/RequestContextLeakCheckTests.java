@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.slf4j.MDC;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -74,7 +74,7 @@ class RequestContextLeakCheckTests {
 		void leaks() throws InterruptedException {
 			CountDownLatch opened = new CountDownLatch(1);
 			Thread worker = new Thread(() -> {
-				RequestContextHolder.open(RequestContext.of("leaked-1"));
+				RequestIdContextHolder.open(RequestIdContext.of("leaked-1"));
 				opened.countDown();
 				try {
 					releaseLeakingThread.await(30, TimeUnit.SECONDS);
@@ -105,15 +105,15 @@ class RequestContextLeakCheckTests {
 
 		@Test
 		void closesItsScope() {
-			try (var scope = RequestContextHolder.open(RequestContext.of("closed-1"))) {
-				assertThat(RequestContextHolder.currentRequestId()).isEqualTo("closed-1");
+			try (var scope = RequestIdContextHolder.open(RequestIdContext.of("closed-1"))) {
+				assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("closed-1");
 			}
 		}
 
 		@Test
 		@WithRequestContext(requestId = "annotated-1")
 		void annotatedContextIsExpected() {
-			assertThat(RequestContextHolder.currentRequestId()).isEqualTo("annotated-1");
+			assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("annotated-1");
 		}
 
 	}

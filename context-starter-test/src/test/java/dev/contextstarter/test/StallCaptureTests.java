@@ -7,8 +7,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.watchdog.StallCause;
 import dev.contextstarter.watchdog.StallReport;
 
@@ -25,7 +25,7 @@ class StallCaptureTests {
 	void capturesAStalledPublishOnParallelStep() {
 		try (StallCapture capture = StallCapture.standalone(Duration.ofMillis(100))) {
 			Mono.just(1).publishOn(Schedulers.parallel()).doOnNext((value) -> {
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("kit-1"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("kit-1"))) {
 					slowStep(600);
 				}
 			}).subscribe();

@@ -8,8 +8,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.slf4j.MDC;
 
 import dev.contextstarter.requestid.MdcMapping;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -24,21 +24,21 @@ class WithRequestContextTests {
 	@Test
 	@WithRequestContext(requestId = "t-1", fields = { "tenant=acme", "region = eu" })
 	void opensTheContextInHolderAndMdc() {
-		assertThat(RequestContextHolder.current())
-			.isEqualTo(new RequestContext("t-1", Map.of("tenant", "acme", "region", "eu")));
+		assertThat(RequestIdContextHolder.current())
+			.isEqualTo(new RequestIdContext("t-1", Map.of("tenant", "acme", "region", "eu")));
 		assertThat(MDC.get("requestId")).isEqualTo("t-1");
 	}
 
 	@Test
 	void restoresThePreviousContextAfterTheTestAndMethodWinsOverClass() {
-		RequestContextHolder.setMdcMapping(new MdcMapping("requestId", Map.of("tenant", "tenantId")));
-		try (var outer = RequestContextHolder.open(RequestContext.of("outer"))) {
+		RequestIdContextHolder.setMdcMapping(new MdcMapping("requestId", Map.of("tenant", "tenantId")));
+		try (var outer = RequestIdContextHolder.open(RequestIdContext.of("outer"))) {
 			EngineTestKit.engine("junit-jupiter")
 				.selectors(selectClass(Annotated.class))
 				.execute()
 				.testEvents()
 				.assertStatistics((stats) -> stats.started(2).succeeded(2));
-			assertThat(RequestContextHolder.currentRequestId()).isEqualTo("outer");
+			assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("outer");
 			assertThat(MDC.get("requestId")).isEqualTo("outer");
 			assertThat(MDC.get("tenantId")).isNull();
 		}
@@ -49,14 +49,14 @@ class WithRequestContextTests {
 
 		@Test
 		void classLevel() {
-			assertThat(RequestContextHolder.currentRequestId()).isEqualTo("class-1");
+			assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("class-1");
 			assertThat(MDC.get("tenantId")).isEqualTo("from-class");
 		}
 
 		@Test
 		@WithRequestContext(requestId = "method-1")
 		void methodLevelWins() {
-			assertThat(RequestContextHolder.currentRequestId()).isEqualTo("method-1");
+			assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("method-1");
 			assertThat(MDC.get("tenantId")).isNull();
 		}
 

@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.core.task.TaskDecorator;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.task.RequestContextTaskDecorator;
 
 /**
@@ -50,7 +50,7 @@ public class TaskDecoratorBenchmark {
 
 	private final Runnable task = this::work;
 
-	private final RequestContext context = RequestContext.of("6f1c2d4e-8a9b-4c0d-9e1f-2a3b4c5d6e7f");
+	private final RequestIdContext context = RequestIdContext.of("6f1c2d4e-8a9b-4c0d-9e1f-2a3b4c5d6e7f");
 
 	private TaskDecorator taskDecorator;
 
@@ -63,16 +63,16 @@ public class TaskDecoratorBenchmark {
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 	}
 
 	@Benchmark
 	public long decorateAndRun() {
 		Runnable decorated;
 		if (this.inRequest) {
-			RequestContext previous = RequestContextHolder.swap(this.context);
+			RequestIdContext previous = RequestIdContextHolder.swap(this.context);
 			decorated = this.taskDecorator.decorate(this.task);
-			RequestContextHolder.set(previous);
+			RequestIdContextHolder.set(previous);
 		}
 		else {
 			decorated = this.taskDecorator.decorate(this.task);

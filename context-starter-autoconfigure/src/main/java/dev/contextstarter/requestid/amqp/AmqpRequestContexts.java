@@ -13,8 +13,8 @@ import org.springframework.amqp.core.MessageProperties;
 
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.InboundContextResolver;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
@@ -105,20 +105,20 @@ public final class AmqpRequestContexts {
 	 * @param message the received message
 	 * @return its context
 	 */
-	public RequestContext contextOf(Message message) {
+	public RequestIdContext contextOf(Message message) {
 		return contextOf(message.getMessageProperties());
 	}
 
-	private RequestContext contextOf(MessageProperties properties) {
+	private RequestIdContext contextOf(MessageProperties properties) {
 		boolean trusted = isTrustedPublisher(properties);
 		if (!trusted) {
-			RequestContext settled = this.untrustedSettled.get(properties);
+			RequestIdContext settled = this.untrustedSettled.get(properties);
 			if (settled != null) {
 				return settled;
 			}
 		}
 		Map<String, @Nullable Object> headers = properties.getHeaders();
-		RequestContext context = this.resolver.resolve((name) -> values(headers, name), trusted, SOURCE);
+		RequestIdContext context = this.resolver.resolve((name) -> values(headers, name), trusted, SOURCE);
 		Object current = headers.get(this.idHeader);
 		if (!(current instanceof String text && text.equals(context.requestId()))) {
 			properties.setHeader(this.idHeader, context.requestId());
@@ -160,16 +160,16 @@ public final class AmqpRequestContexts {
 	 * @param message the received message
 	 * @return the scope to close
 	 */
-	public RequestContextHolder.Scope open(Message message) {
-		return RequestContextHolder.open(contextOf(message));
+	public RequestIdContextHolder.Scope open(Message message) {
+		return RequestIdContextHolder.open(contextOf(message));
 	}
 
 	/**
 	 * A new context for work that starts here, such as a batch of messages.
 	 * @return a context with a new ID and no fields
 	 */
-	public RequestContext newContext() {
-		return RequestContext.of(this.resolver.policy().newId());
+	public RequestIdContext newContext() {
+		return RequestIdContext.of(this.resolver.policy().newId());
 	}
 
 	/**
@@ -177,7 +177,7 @@ public final class AmqpRequestContexts {
 	 * @param properties the outgoing message's properties
 	 * @param context the context to carry
 	 */
-	public void stamp(MessageProperties properties, RequestContext context) {
+	public void stamp(MessageProperties properties, RequestIdContext context) {
 		Map<String, @Nullable Object> headers = properties.getHeaders();
 		headers.putIfAbsent(this.idHeader, context.requestId());
 		for (ContextField field : this.fields) {

@@ -6,7 +6,7 @@ import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
 /**
@@ -67,7 +67,7 @@ public final class ListenerSubscriptionContextHook {
 	}
 
 	static Publisher<Object> withListenerContext(Publisher<Object> publisher) {
-		RequestContext context = ListenerInvocationContext.current();
+		RequestIdContext context = ListenerInvocationContext.current();
 		if (context == null) {
 			return publisher;
 		}
@@ -80,7 +80,7 @@ public final class ListenerSubscriptionContextHook {
 		return publisher;
 	}
 
-	private static Context put(Context existing, RequestContext context) {
+	private static Context put(Context existing, RequestIdContext context) {
 		// A context the listener wrote itself wins.
 		return existing.hasKey(RequestContextAccessor.KEY) ? existing : existing.put(RequestContextAccessor.KEY, context);
 	}

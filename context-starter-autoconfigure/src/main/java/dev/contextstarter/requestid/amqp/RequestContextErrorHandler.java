@@ -6,7 +6,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.support.ListenerExecutionFailedException;
 import org.springframework.util.ErrorHandler;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Runs a container's error handler inside the failed message's context, so its log line
@@ -37,7 +37,7 @@ public final class RequestContextErrorHandler implements ErrorHandler {
 			this.delegate.handleError(error);
 			return;
 		}
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(this.contexts.get().contextOf(failed))) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(this.contexts.get().contextOf(failed))) {
 			this.delegate.handleError(error);
 		}
 	}

@@ -8,8 +8,8 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.Message;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Runs every listener invocation of a message listener container inside the message's request
@@ -39,9 +39,9 @@ public final class RequestContextListenerAdvice implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		RequestContext context = contextFor(invocation.getArguments());
-		RequestContext previousListenerContext = ListenerInvocationContext.enter(context);
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
+		RequestIdContext context = contextFor(invocation.getArguments());
+		RequestIdContext previousListenerContext = ListenerInvocationContext.enter(context);
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(context)) {
 			return invocation.proceed();
 		}
 		finally {
@@ -49,7 +49,7 @@ public final class RequestContextListenerAdvice implements MethodInterceptor {
 		}
 	}
 
-	private @Nullable RequestContext contextFor(@Nullable Object[] arguments) {
+	private @Nullable RequestIdContext contextFor(@Nullable Object[] arguments) {
 		// ContainerDelegate.invokeListener(Channel, Object data): data is a Message or a batch.
 		for (Object argument : arguments) {
 			if (argument instanceof Message message) {

@@ -6,8 +6,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.core.Ordered;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Stamps outgoing messages with the current thread's request context.
@@ -32,7 +32,7 @@ public final class RequestContextMessagePostProcessor implements MessagePostProc
 
 	@Override
 	public Message postProcessMessage(Message message) {
-		RequestContext context = RequestContextHolder.current();
+		RequestIdContext context = RequestIdContextHolder.current();
 		if (context != null) {
 			this.contexts.get().stamp(message.getMessageProperties(), context);
 		}

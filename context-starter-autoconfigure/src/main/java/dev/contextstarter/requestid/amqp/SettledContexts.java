@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.MessageProperties;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * The contexts given to received messages from untrusted publishers, by message (its
@@ -22,14 +22,14 @@ final class SettledContexts {
 
 	private final ReferenceQueue<MessageProperties> collected = new ReferenceQueue<>();
 
-	private final Map<Key, RequestContext> contexts = new ConcurrentHashMap<>();
+	private final Map<Key, RequestIdContext> contexts = new ConcurrentHashMap<>();
 
-	@Nullable RequestContext get(MessageProperties properties) {
+	@Nullable RequestIdContext get(MessageProperties properties) {
 		expungeCollected();
 		return this.contexts.get(new Key(properties, null));
 	}
 
-	void put(MessageProperties properties, RequestContext context) {
+	void put(MessageProperties properties, RequestIdContext context) {
 		expungeCollected();
 		this.contexts.put(new Key(properties, this.collected), context);
 	}

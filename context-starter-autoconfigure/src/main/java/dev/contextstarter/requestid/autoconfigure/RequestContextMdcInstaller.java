@@ -4,10 +4,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 
 import dev.contextstarter.requestid.MdcMapping;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * Installs the configured {@link MdcMapping} in the {@link RequestContextHolder} and puts
+ * Installs the configured {@link MdcMapping} in the {@link RequestIdContextHolder} and puts
  * the default back when the application context closes.
  */
 final class RequestContextMdcInstaller implements InitializingBean, DisposableBean {
@@ -20,12 +20,12 @@ final class RequestContextMdcInstaller implements InitializingBean, DisposableBe
 
 	@Override
 	public void afterPropertiesSet() {
-		RequestContextHolder.setMdcMapping(this.mapping);
+		RequestIdContextHolder.setMdcMapping(this.mapping);
 	}
 
 	@Override
 	public void destroy() {
-		RequestContextHolder.resetMdcMapping();
+		RequestIdContextHolder.resetMdcMapping();
 	}
 
 }

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 import dev.contextstarter.requestid.ContextField;
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * Writes a request context into the headers of an outbound HTTP request: the ID under the
@@ -35,7 +35,7 @@ public final class OutboundContextHeaders {
 	 * @param headers the request's headers
 	 * @param context the context
 	 */
-	public void addTo(HttpHeaders headers, RequestContext context) {
+	public void addTo(HttpHeaders headers, RequestIdContext context) {
 		setIfAbsent(headers, this.idHeader, context.requestId());
 		for (ContextField field : this.fields) {
 			setIfAbsent(headers, field.header(), context.field(field.name()));

@@ -9,8 +9,8 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 import dev.contextstarter.requestid.ContextField;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Sends the calling thread's request ID and context fields on every request of a
@@ -33,7 +33,7 @@ public final class RequestContextClientHttpRequestInterceptor implements ClientH
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		RequestContext context = RequestContextHolder.current();
+		RequestIdContext context = RequestIdContextHolder.current();
 		if (context != null) {
 			this.headers.addTo(request.getHeaders(), context);
 		}

@@ -4,15 +4,15 @@ import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Lets context-propagation (and so Reactor's automatic propagation) carry the
- * {@link RequestContext} between the Reactor {@code Context} and the
- * {@link RequestContextHolder}, with the MDC kept in step.
+ * {@link RequestIdContext} between the Reactor {@code Context} and the
+ * {@link RequestIdContextHolder}, with the MDC kept in step.
  */
-public final class RequestContextAccessor implements ThreadLocalAccessor<RequestContext> {
+public final class RequestContextAccessor implements ThreadLocalAccessor<RequestIdContext> {
 
 	/** The key of the request context in a Reactor {@code Context} and in the registry. */
 	public static final String KEY = "dev.contextstarter.request-context";
@@ -23,9 +23,9 @@ public final class RequestContextAccessor implements ThreadLocalAccessor<Request
 	 * @param view the subscription's Reactor {@code Context}
 	 * @return the context, or {@code null} when there is none
 	 */
-	public static @Nullable RequestContext current(ContextView view) {
-		RequestContext written = view.isEmpty() ? null : view.getOrDefault(KEY, null);
-		return (written != null) ? written : RequestContextHolder.current();
+	public static @Nullable RequestIdContext current(ContextView view) {
+		RequestIdContext written = view.isEmpty() ? null : view.getOrDefault(KEY, null);
+		return (written != null) ? written : RequestIdContextHolder.current();
 	}
 
 	@Override
@@ -34,28 +34,28 @@ public final class RequestContextAccessor implements ThreadLocalAccessor<Request
 	}
 
 	@Override
-	public @Nullable RequestContext getValue() {
-		return RequestContextHolder.current();
+	public @Nullable RequestIdContext getValue() {
+		return RequestIdContextHolder.current();
 	}
 
 	@Override
-	public void setValue(RequestContext value) {
-		RequestContextHolder.set(value);
+	public void setValue(RequestIdContext value) {
+		RequestIdContextHolder.set(value);
 	}
 
 	@Override
 	public void setValue() {
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 	}
 
 	@Override
-	public void restore(RequestContext previousValue) {
-		RequestContextHolder.set(previousValue);
+	public void restore(RequestIdContext previousValue) {
+		RequestIdContextHolder.set(previousValue);
 	}
 
 	@Override
 	public void restore() {
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 	}
 
 }

@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.ParallelFlux;
 
 import dev.contextstarter.requestid.ContextRunnable;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
 
 /**
@@ -111,7 +111,7 @@ public final class RequestContextHooks {
 	 * @return the task, wrapped when a context is current
 	 */
 	public static Runnable decorateTask(Runnable task) {
-		RequestContext context = RequestContextHolder.current();
+		RequestIdContext context = RequestIdContextHolder.current();
 		if (context == null || Hooks.isAutomaticContextPropagationEnabled()) {
 			return task;
 		}

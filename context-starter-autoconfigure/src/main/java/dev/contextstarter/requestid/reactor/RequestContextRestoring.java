@@ -17,8 +17,8 @@ import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Publishers that make the right request context current around everything that crosses
@@ -29,8 +29,8 @@ import dev.contextstarter.requestid.RequestContextHolder;
  * {@link #mono(Mono)} and {@link #flux(Flux)} restore the subscriber's own context: they sit
  * where signals may arrive from another context, such as a {@code CompletableFuture}
  * completed by a foreign pool, a sink emitted into by another request, or a shared upstream
- * started by another subscriber. {@link #mono(Mono, RequestContext)} and
- * {@link #flux(Flux, RequestContext)} work like {@code contextWrite}: the given context for
+ * started by another subscriber. {@link #mono(Mono, RequestIdContext)} and
+ * {@link #flux(Flux, RequestIdContext)} work like {@code contextWrite}: the given context for
  * the wrapped chain, the subscriber's own context for what follows. Every operator downstream
  * runs synchronously inside a restored signal, so it sees the context (and the MDC) too; a
  * thread hop further down is carried by {@link RequestContextHooks#decorateTask(Runnable)}.
@@ -51,18 +51,18 @@ public final class RequestContextRestoring {
 	 * @param context the context of the wrapped chain
 	 * @return the restoring {@code Mono}
 	 */
-	public static <T> Mono<T> mono(Mono<T> source, RequestContext context) {
+	public static <T> Mono<T> mono(Mono<T> source, RequestIdContext context) {
 		return new RestoringMono<>(source, context, false);
 	}
 
 	/**
-	 * Run {@code source} in {@code context}, as {@link #mono(Mono, RequestContext)} does.
+	 * Run {@code source} in {@code context}, as {@link #mono(Mono, RequestIdContext)} does.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @param context the context of the wrapped chain
 	 * @return the restoring {@code Flux}
 	 */
-	public static <T> Flux<T> flux(Flux<T> source, RequestContext context) {
+	public static <T> Flux<T> flux(Flux<T> source, RequestIdContext context) {
 		return new RestoringFlux<>(source, context);
 	}
 
@@ -70,14 +70,14 @@ public final class RequestContextRestoring {
 	 * Run {@code exchange}, the chain that serves one request as a whole, in {@code context}:
 	 * its subscription and every signal both ways, those to its subscriber included, because
 	 * that subscriber (the server) works for the same request. Unlike
-	 * {@link #mono(Mono, RequestContext)}, the subscriber does not get a context of its own
+	 * {@link #mono(Mono, RequestIdContext)}, the subscriber does not get a context of its own
 	 * back, which spares a request two MDC switches at its end.
 	 * @param <T> the element type
 	 * @param exchange the chain that serves a request
 	 * @param context the request's context
 	 * @return the restoring {@code Mono}
 	 */
-	public static <T> Mono<T> serving(Mono<T> exchange, RequestContext context) {
+	public static <T> Mono<T> serving(Mono<T> exchange, RequestIdContext context) {
 		return new RestoringMono<>(exchange, context, true);
 	}
 
@@ -124,8 +124,8 @@ public final class RequestContextRestoring {
 	 * @param subscriber the subscriber
 	 */
 	static <T> void subscribeRestoringOwnContext(CorePublisher<? extends T> source, CoreSubscriber<? super T> subscriber) {
-		RequestContext own = RequestContextAccessor.current(subscriber.currentContext());
-		RequestContext previous = RequestContextHolder.swap(own);
+		RequestIdContext own = RequestContextAccessor.current(subscriber.currentContext());
+		RequestIdContext previous = RequestIdContextHolder.swap(own);
 		try {
 			source.subscribe(restoring(source, subscriber, own, own, subscriber.currentContext()));
 		}
@@ -135,18 +135,18 @@ public final class RequestContextRestoring {
 	}
 
 	private static <T> void subscribeRestoring(CorePublisher<? extends T> source, CoreSubscriber<? super T> actual,
-			@Nullable RequestContext written, boolean serving) {
+			@Nullable RequestIdContext written, boolean serving) {
 		if (written == null) {
 			subscribeRestoringOwnContext(source, actual);
 			return;
 		}
 		Context downstream = actual.currentContext();
-		RequestContext own = serving ? written : RequestContextAccessor.current(downstream);
+		RequestIdContext own = serving ? written : RequestContextAccessor.current(downstream);
 		// The wrapped chain sees the written context in its Reactor Context too, so that a
 		// restoring source inside it restores that one, not the subscriber's.
 		Context upstream = (downstream.getOrDefault(RequestContextAccessor.KEY, null) == written) ? downstream
 				: downstream.put(RequestContextAccessor.KEY, written);
-		RequestContext previous = RequestContextHolder.swap(written);
+		RequestIdContext previous = RequestIdContextHolder.swap(written);
 		try {
 			source.subscribe(restoring(source, actual, own, written, upstream));
 		}
@@ -156,17 +156,17 @@ public final class RequestContextRestoring {
 	}
 
 	private static <T> CoreSubscriber<T> restoring(CorePublisher<?> source, CoreSubscriber<? super T> actual,
-			@Nullable RequestContext downstream, @Nullable RequestContext upstream, Context context) {
+			@Nullable RequestIdContext downstream, @Nullable RequestIdContext upstream, Context context) {
 		if (source instanceof Fuseable) {
 			return new RestoringFuseableSubscriber<>(actual, downstream, upstream, context);
 		}
 		return new RestoringSubscriber<>(actual, downstream, upstream, context);
 	}
 
-	private static void restore(@Nullable RequestContext previous, @Nullable RequestContext current) {
+	private static void restore(@Nullable RequestIdContext previous, @Nullable RequestIdContext current) {
 		// Signals mostly arrive on a thread that already holds the context: nothing to undo.
 		if (previous != current) {
-			RequestContextHolder.set(previous);
+			RequestIdContextHolder.set(previous);
 		}
 	}
 
@@ -179,11 +179,11 @@ public final class RequestContextRestoring {
 
 	private static final class RestoringMono<T> extends MonoOperator<T, T> implements RestoringPublisher {
 
-		private final @Nullable RequestContext context;
+		private final @Nullable RequestIdContext context;
 
 		private final boolean serving;
 
-		RestoringMono(Mono<? extends T> source, @Nullable RequestContext context, boolean serving) {
+		RestoringMono(Mono<? extends T> source, @Nullable RequestIdContext context, boolean serving) {
 			super(source);
 			this.context = context;
 			this.serving = serving;
@@ -203,9 +203,9 @@ public final class RequestContextRestoring {
 
 	private static final class RestoringFlux<T> extends FluxOperator<T, T> implements RestoringPublisher {
 
-		private final @Nullable RequestContext context;
+		private final @Nullable RequestIdContext context;
 
-		RestoringFlux(Flux<? extends T> source, @Nullable RequestContext context) {
+		RestoringFlux(Flux<? extends T> source, @Nullable RequestIdContext context) {
 			super(source);
 			this.context = context;
 		}
@@ -271,16 +271,16 @@ public final class RequestContextRestoring {
 
 		private final CoreSubscriber<? super T> actual;
 
-		private final @Nullable RequestContext downstream;
+		private final @Nullable RequestIdContext downstream;
 
-		private final @Nullable RequestContext upstream;
+		private final @Nullable RequestIdContext upstream;
 
 		private final Context context;
 
 		private @Nullable Subscription subscription;
 
-		RestoringSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestContext downstream,
-				@Nullable RequestContext upstream, Context context) {
+		RestoringSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestIdContext downstream,
+				@Nullable RequestIdContext upstream, Context context) {
 			this.actual = actual;
 			this.downstream = downstream;
 			this.upstream = upstream;
@@ -296,7 +296,7 @@ public final class RequestContextRestoring {
 		public void onSubscribe(Subscription subscription) {
 			if (Operators.validate(this.subscription, subscription)) {
 				this.subscription = subscription;
-				RequestContext previous = RequestContextHolder.swap(this.downstream);
+				RequestIdContext previous = RequestIdContextHolder.swap(this.downstream);
 				try {
 					this.actual.onSubscribe(this);
 				}
@@ -308,7 +308,7 @@ public final class RequestContextRestoring {
 
 		@Override
 		public void onNext(T value) {
-			RequestContext previous = RequestContextHolder.swap(this.downstream);
+			RequestIdContext previous = RequestIdContextHolder.swap(this.downstream);
 			try {
 				this.actual.onNext(value);
 			}
@@ -319,7 +319,7 @@ public final class RequestContextRestoring {
 
 		@Override
 		public void onError(Throwable error) {
-			RequestContext previous = RequestContextHolder.swap(this.downstream);
+			RequestIdContext previous = RequestIdContextHolder.swap(this.downstream);
 			try {
 				this.actual.onError(error);
 			}
@@ -330,7 +330,7 @@ public final class RequestContextRestoring {
 
 		@Override
 		public void onComplete() {
-			RequestContext previous = RequestContextHolder.swap(this.downstream);
+			RequestIdContext previous = RequestIdContextHolder.swap(this.downstream);
 			try {
 				this.actual.onComplete();
 			}
@@ -343,7 +343,7 @@ public final class RequestContextRestoring {
 		public void request(long n) {
 			Subscription subscription = this.subscription;
 			if (subscription != null) {
-				RequestContext previous = RequestContextHolder.swap(this.upstream);
+				RequestIdContext previous = RequestIdContextHolder.swap(this.upstream);
 				try {
 					subscription.request(n);
 				}
@@ -357,7 +357,7 @@ public final class RequestContextRestoring {
 		public void cancel() {
 			Subscription subscription = this.subscription;
 			if (subscription != null) {
-				RequestContext previous = RequestContextHolder.swap(this.upstream);
+				RequestIdContext previous = RequestIdContextHolder.swap(this.upstream);
 				try {
 					subscription.cancel();
 				}
@@ -391,8 +391,8 @@ public final class RequestContextRestoring {
 	static final class RestoringFuseableSubscriber<T> extends RestoringSubscriber<T>
 			implements Fuseable.QueueSubscription<T> {
 
-		RestoringFuseableSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestContext downstream,
-				@Nullable RequestContext upstream, Context context) {
+		RestoringFuseableSubscriber(CoreSubscriber<? super T> actual, @Nullable RequestIdContext downstream,
+				@Nullable RequestIdContext upstream, Context context) {
 			super(actual, downstream, upstream, context);
 		}
 

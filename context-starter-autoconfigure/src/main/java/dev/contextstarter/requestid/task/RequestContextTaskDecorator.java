@@ -3,8 +3,8 @@ package dev.contextstarter.requestid.task;
 import org.springframework.core.task.TaskDecorator;
 
 import dev.contextstarter.requestid.ContextRunnable;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Runs a task under the request context of the thread that submitted it, and gives the
@@ -24,7 +24,7 @@ public final class RequestContextTaskDecorator implements TaskDecorator {
 
 	@Override
 	public Runnable decorate(Runnable runnable) {
-		RequestContext context = RequestContextHolder.current();
+		RequestIdContext context = RequestIdContextHolder.current();
 		return (context != null) ? new ContextRunnable(runnable, context) : runnable;
 	}
 

@@ -11,11 +11,11 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * scheduler the registrar uses. It runs after the user's configurers, so a scheduler they set
  * is the one wrapped.
  */
-final class ScheduledRunContextConfigurer implements SchedulingConfigurer, Ordered {
+public final class ScheduledRunContextConfigurer implements SchedulingConfigurer, Ordered {
 
 	private final ScheduledRunContexts contexts;
 
-	ScheduledRunContextConfigurer(ScheduledRunContexts contexts) {
+	public ScheduledRunContextConfigurer(ScheduledRunContexts contexts) {
 		this.contexts = contexts;
 	}
 

@@ -14,8 +14,8 @@ import org.springframework.scheduling.SchedulingAwareRunnable;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
@@ -80,13 +80,13 @@ public final class ScheduledRunContexts {
 	}
 
 	private void run(Runnable task, String name) {
-		RequestContext context = RequestContext.of(this.policy.newId());
+		RequestIdContext context = RequestIdContext.of(this.policy.newId());
 		String key = this.taskMdcKey;
 		String previousName = (key != null) ? MDC.get(key) : null;
 		if (key != null) {
 			MDC.put(key, name);
 		}
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(context)) {
 			task.run();
 		}
 		finally {

@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
  * starter wrote disappeared from the log lines. The baggage field itself still propagates;
  * only its MDC correlation is dropped, so the starter is the one writer of its keys.
  */
-final class MdcKeyCorrelationScopeCustomizer implements CorrelationScopeCustomizer {
+public final class MdcKeyCorrelationScopeCustomizer implements CorrelationScopeCustomizer {
 
 	private static final Logger logger = LoggerFactory.getLogger(MdcKeyCorrelationScopeCustomizer.class);
 
 	private final Set<String> mdcKeys;
 
-	MdcKeyCorrelationScopeCustomizer(Set<String> mdcKeys) {
+	public MdcKeyCorrelationScopeCustomizer(Set<String> mdcKeys) {
 		this.mdcKeys = Set.copyOf(mdcKeys);
 	}
 

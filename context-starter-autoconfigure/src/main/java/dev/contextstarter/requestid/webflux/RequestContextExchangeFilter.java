@@ -10,7 +10,7 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.contextstarter.requestid.ContextField;
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.http.OutboundContextHeaders;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
@@ -40,7 +40,7 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		return Mono.deferContextual((view) -> {
-			RequestContext restored = RequestContextAccessor.current(view);
+			RequestIdContext restored = RequestContextAccessor.current(view);
 			if (restored == null) {
 				return next.exchange(request);
 			}
@@ -52,7 +52,7 @@ public final class RequestContextExchangeFilter implements ExchangeFilterFunctio
 		});
 	}
 
-	private ClientRequest withContext(ClientRequest request, RequestContext context) {
+	private ClientRequest withContext(ClientRequest request, RequestIdContext context) {
 		return ClientRequest.from(request).headers((headers) -> this.headers.addTo(headers, context)).build();
 	}
 

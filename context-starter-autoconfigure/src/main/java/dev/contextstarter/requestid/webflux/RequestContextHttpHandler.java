@@ -17,8 +17,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.contextstarter.requestid.InboundContextResolver;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdTrust;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
@@ -28,7 +28,7 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
  * every {@code WebFilter}, controllers and the error handlers) runs inside the request's
  * context.
  * <p>
- * Per request it resolves the {@link RequestContext} from the headers, exposes the ID as the
+ * Per request it resolves the {@link RequestIdContext} from the headers, exposes the ID as the
  * request's {@link ServerHttpRequest#getId() ID} (which Spring uses as
  * {@link ServerWebExchange#LOG_ID_ATTRIBUTE}, so the framework's own log lines match), writes
  * the context into the Reactor {@code Context}, and sets the ID on the response under the
@@ -79,7 +79,7 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		HttpHeaders requestHeaders = request.getHeaders();
 		// The socket's peer decides, never the forwarded headers (see ConnectionPeers).
 		boolean trusted = this.resolver.policy().isTrustedPeer(this.peers.of(request));
-		RequestContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
+		RequestIdContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
 		// Not a beforeCommit action: any commit action takes Spring off its fast commit path,
@@ -92,7 +92,7 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		// just cleared) when this returns, so nothing stays behind on the event loop. The
 		// subscription and every signal of the exchange (which Reactor Netty delivers on the
 		// event loop) run inside it too.
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(context)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(context)) {
 			Mono<Void> handled = this.delegate.handle(identified, response)
 				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
 			return RequestContextRestoring.serving(handled, context);
@@ -105,9 +105,9 @@ public final class RequestContextHttpHandler implements HttpHandler {
 	 */
 	private static final class IdentifiedRequest extends ServerHttpRequestDecorator {
 
-		private final RequestContext context;
+		private final RequestIdContext context;
 
-		IdentifiedRequest(ServerHttpRequest delegate, RequestContext context) {
+		IdentifiedRequest(ServerHttpRequest delegate, RequestIdContext context) {
 			super(delegate);
 			this.context = context;
 		}

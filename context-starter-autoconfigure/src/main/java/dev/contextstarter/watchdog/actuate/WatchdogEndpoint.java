@@ -9,7 +9,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.support.EnumSpelling;
 import dev.contextstarter.watchdog.BlockingCall;
 import dev.contextstarter.watchdog.FrameShare;
@@ -121,7 +121,7 @@ public class WatchdogEndpoint {
 			List<String> stack, int samples, List<FrameShare> hotFrames) {
 
 		static StallDescriptor of(StallReport report) {
-			RequestContext context = report.requestContext();
+			RequestIdContext context = report.requestContext();
 			return new StallDescriptor(report.id(), EnumSpelling.of(report.source()), report.threadName(), report.pool(),
 					report.cause().tag(), (report.threadState() != null) ? report.threadState().name() : null,
 					report.startedAt(), report.detectedAt(), report.threshold().toMillis(),
@@ -148,7 +148,7 @@ public class WatchdogEndpoint {
 			@Nullable String requestId, Map<String, String> fields, List<String> stack) {
 
 		static BlockingCallDescriptor of(BlockingCall call) {
-			RequestContext context = call.requestContext();
+			RequestIdContext context = call.requestContext();
 			return new BlockingCallDescriptor(call.id(), call.threadName(), call.pool(), call.method(),
 					call.detectedAt(), call.requestId(), (context != null) ? context.fields() : Map.of(),
 					frames(call.stack()));

@@ -10,8 +10,8 @@ import org.springframework.amqp.core.MessageProperties;
 
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.RandomUuidGenerator;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdTrust;
 
@@ -28,13 +28,13 @@ class AmqpRequestContextsTests {
 
 	@AfterEach
 	void noContextLeft() {
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 	}
 
 	@Test
 	void validIdAndFieldsAreUsedAsSent() {
 		Message message = claiming("abc-123", "t1");
-		RequestContext context = this.contexts.contextOf(message);
+		RequestIdContext context = this.contexts.contextOf(message);
 		assertThat(context.requestId()).isEqualTo("abc-123");
 		assertThat(context.field("tenant")).isEqualTo("t1");
 		assertThat(this.rejections).isEmpty();
@@ -43,8 +43,8 @@ class AmqpRequestContextsTests {
 	@Test
 	void missingIdIsReplacedCountedOnceAndWrittenBackToTheMessage() {
 		Message message = new Message(new byte[0], new MessageProperties());
-		RequestContext first = this.contexts.contextOf(message);
-		RequestContext second = this.contexts.contextOf(message);
+		RequestIdContext first = this.contexts.contextOf(message);
+		RequestIdContext second = this.contexts.contextOf(message);
 		assertThat(first.requestId()).matches("[0-9a-f-]{36}");
 		assertThat(second.requestId()).isEqualTo(first.requestId());
 		assertThat((String) message.getMessageProperties().getHeader("x-request-id")).isEqualTo(first.requestId());
@@ -54,7 +54,7 @@ class AmqpRequestContextsTests {
 	@Test
 	void invalidIdIsDiscardedEntirely() {
 		Message message = message("x-request-id", "abc 123\n");
-		RequestContext context = this.contexts.contextOf(message);
+		RequestIdContext context = this.contexts.contextOf(message);
 		assertThat(context.requestId()).doesNotContain("abc");
 		assertThat(this.rejections).containsExactly("amqp:invalid");
 	}
@@ -78,7 +78,7 @@ class AmqpRequestContextsTests {
 		properties.setCorrelationId("corr");
 		properties.setMessageId("msg");
 		properties.setHeader("x-tenant-id", "caller-tenant");
-		this.contexts.stamp(properties, RequestContext.of("req-1").withField("tenant", "t1"));
+		this.contexts.stamp(properties, RequestIdContext.of("req-1").withField("tenant", "t1"));
 		assertThat((String) properties.getHeader("x-request-id")).isEqualTo("req-1");
 		assertThat((String) properties.getHeader("x-tenant-id")).isEqualTo("caller-tenant");
 		assertThat(properties.getCorrelationId()).isEqualTo("corr");
@@ -86,18 +86,18 @@ class AmqpRequestContextsTests {
 
 		MessageProperties callerSetId = new MessageProperties();
 		callerSetId.setHeader("x-request-id", "caller-id");
-		this.contexts.stamp(callerSetId, RequestContext.of("req-1"));
+		this.contexts.stamp(callerSetId, RequestIdContext.of("req-1"));
 		assertThat((String) callerSetId.getHeader("x-request-id")).isEqualTo("caller-id");
 	}
 
 	@Test
 	void openSwitchesToTheMessageContextAndRestoresThePreviousOne() {
-		RequestContext batch = this.contexts.newContext();
-		try (var batchScope = RequestContextHolder.open(batch)) {
+		RequestIdContext batch = this.contexts.newContext();
+		try (var batchScope = RequestIdContextHolder.open(batch)) {
 			try (var scope = this.contexts.open(message("x-request-id", "m-1"))) {
-				assertThat(RequestContextHolder.currentRequestId()).isEqualTo("m-1");
+				assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo("m-1");
 			}
-			assertThat(RequestContextHolder.current()).isSameAs(batch);
+			assertThat(RequestIdContextHolder.current()).isSameAs(batch);
 		}
 		assertThat(this.rejections).isEmpty();
 	}
@@ -107,7 +107,7 @@ class AmqpRequestContextsTests {
 		RequestContextMessagePostProcessor postProcessor = new RequestContextMessagePostProcessor(() -> this.contexts);
 		Message outside = postProcessor.postProcessMessage(new Message(new byte[0], new MessageProperties()));
 		assertThat(outside.getMessageProperties().getHeaders()).doesNotContainKey("x-request-id");
-		try (var scope = RequestContextHolder.open(RequestContext.of("req-9"))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of("req-9"))) {
 			Message inside = postProcessor.postProcessMessage(new Message(new byte[0], new MessageProperties()));
 			assertThat((String) inside.getMessageProperties().getHeader("x-request-id")).isEqualTo("req-9");
 		}
@@ -118,7 +118,7 @@ class AmqpRequestContextsTests {
 		AmqpRequestContexts trustedUsers = codec(AmqpTrust.TRUSTED_USERS, "orders");
 		Message fromOrders = claiming("chosen-1", "tenant-a");
 		fromOrders.getMessageProperties().setReceivedUserId("orders");
-		RequestContext trusted = trustedUsers.contextOf(fromOrders);
+		RequestIdContext trusted = trustedUsers.contextOf(fromOrders);
 		assertThat(trusted.requestId()).isEqualTo("chosen-1");
 		assertThat(trusted.field("tenant")).isEqualTo("tenant-a");
 
@@ -127,7 +127,7 @@ class AmqpRequestContextsTests {
 			other.getMessageProperties().setReceivedUserId(publisher);
 			// The outgoing user-id is what the sender wished; only the received one was validated.
 			other.getMessageProperties().setUserId("orders");
-			RequestContext untrusted = trustedUsers.contextOf(other);
+			RequestIdContext untrusted = trustedUsers.contextOf(other);
 			assertThat(untrusted.requestId()).as(publisher).isNotEqualTo("chosen-2").matches("[0-9a-f-]{36}");
 			assertThat(untrusted.field("tenant")).as(publisher).isNull();
 		}
@@ -139,7 +139,7 @@ class AmqpRequestContextsTests {
 	void neverAcceptsNoPublishersIdOrFields() {
 		Message message = claiming("chosen-1", "tenant-a");
 		message.getMessageProperties().setReceivedUserId("orders");
-		RequestContext context = codec(AmqpTrust.NEVER, "orders").contextOf(message);
+		RequestIdContext context = codec(AmqpTrust.NEVER, "orders").contextOf(message);
 		assertThat(context.requestId()).isNotEqualTo("chosen-1");
 		assertThat(context.field("tenant")).isNull();
 		assertThat(this.rejections).containsExactly("amqp:untrusted");
@@ -149,10 +149,10 @@ class AmqpRequestContextsTests {
 	void everyReadOfAnUntrustedMessageAgreesAndCountsOnce() {
 		AmqpRequestContexts never = codec(AmqpTrust.NEVER);
 		Message message = claiming("chosen-1", "tenant-a");
-		RequestContext first = never.contextOf(message);
+		RequestIdContext first = never.contextOf(message);
 		assertThat(never.contextOf(message)).isSameAs(first);
 		try (var scope = never.open(message)) {
-			assertThat(RequestContextHolder.current()).isSameAs(first);
+			assertThat(RequestIdContextHolder.current()).isSameAs(first);
 		}
 		assertThat((String) message.getMessageProperties().getHeader("x-request-id")).isEqualTo(first.requestId());
 		assertThat(this.rejections).containsExactly("amqp:untrusted");
@@ -166,7 +166,7 @@ class AmqpRequestContextsTests {
 	void replyCarriesTheSettledIdAndOnlyAcceptedFields() {
 		AmqpRequestContexts never = codec(AmqpTrust.NEVER);
 		Message request = claiming("chosen-1", "tenant-a");
-		RequestContext settled = never.contextOf(request);
+		RequestIdContext settled = never.contextOf(request);
 		MessageProperties reply = new MessageProperties();
 		never.copyToReply(request.getMessageProperties(), reply);
 		assertThat((String) reply.getHeader("x-request-id")).isEqualTo(settled.requestId());

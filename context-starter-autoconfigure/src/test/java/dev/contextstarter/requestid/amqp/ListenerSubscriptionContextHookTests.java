@@ -9,7 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import dev.contextstarter.requestid.RequestContext;
+import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,11 +27,11 @@ class ListenerSubscriptionContextHookTests {
 	@Test
 	void subscriptionStartedInsideAListenerInvocationCarriesTheContext() {
 		this.hook.install();
-		RequestContext context = RequestContext.of("listener-1");
+		RequestIdContext context = RequestIdContext.of("listener-1");
 		AtomicReference<Object> seenByMono = new AtomicReference<>();
 		AtomicReference<Object> seenByFlux = new AtomicReference<>();
 		Sinks.One<String> later = Sinks.one();
-		RequestContext previous = ListenerInvocationContext.enter(context);
+		RequestIdContext previous = ListenerInvocationContext.enter(context);
 		try {
 			// As Spring AMQP does with a returned Mono: subscribe with no context of its own.
 			later.asMono()
@@ -61,8 +61,8 @@ class ListenerSubscriptionContextHookTests {
 	@Test
 	void contextTheListenerWroteItselfWins() {
 		this.hook.install();
-		RequestContext own = RequestContext.of("own");
-		RequestContext previous = ListenerInvocationContext.enter(RequestContext.of("listener-1"));
+		RequestIdContext own = RequestIdContext.of("own");
+		RequestIdContext previous = ListenerInvocationContext.enter(RequestIdContext.of("listener-1"));
 		try {
 			Object seen = Mono.deferContextual((view) -> Mono.just(view.<Object>get(RequestContextAccessor.KEY)))
 				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, own))
@@ -79,7 +79,7 @@ class ListenerSubscriptionContextHookTests {
 		this.hook.install();
 		this.hook.uninstall();
 		AtomicReference<Object> seen = new AtomicReference<>();
-		RequestContext previous = ListenerInvocationContext.enter(RequestContext.of("listener-1"));
+		RequestIdContext previous = ListenerInvocationContext.enter(RequestIdContext.of("listener-1"));
 		try {
 			Mono.deferContextual((view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none")))
 				.subscribe(seen::set);

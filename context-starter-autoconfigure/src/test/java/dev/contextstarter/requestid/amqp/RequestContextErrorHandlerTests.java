@@ -11,7 +11,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.support.ListenerExecutionFailedException;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,14 +26,14 @@ class RequestContextErrorHandlerTests {
 
 	@AfterEach
 	void noContextLeft() {
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 		assertThat(MDC.get("requestId")).isNull();
 	}
 
 	@Test
 	void delegateRunsInTheFailedMessageContextAndItsExceptionPropagates() {
 		RequestContextErrorHandler handler = new RequestContextErrorHandler((error) -> {
-			this.seen.add(RequestContextHolder.currentRequestId() + "/" + MDC.get("requestId"));
+			this.seen.add(RequestIdContextHolder.currentRequestId() + "/" + MDC.get("requestId"));
 			throw new AmqpRejectAndDontRequeueException("rejected", error);
 		}, () -> this.contexts);
 		MessageProperties properties = new MessageProperties();
@@ -47,7 +47,7 @@ class RequestContextErrorHandlerTests {
 	@Test
 	void errorsWithoutOneFailedMessageAreHandledWithoutAContext() {
 		RequestContextErrorHandler handler = new RequestContextErrorHandler(
-				(error) -> this.seen.add(String.valueOf(RequestContextHolder.currentRequestId())), () -> this.contexts);
+				(error) -> this.seen.add(String.valueOf(RequestIdContextHolder.currentRequestId())), () -> this.contexts);
 		handler.handleError(new IllegalStateException("not a listener failure"));
 		assertThat(this.seen).containsExactly("null");
 	}

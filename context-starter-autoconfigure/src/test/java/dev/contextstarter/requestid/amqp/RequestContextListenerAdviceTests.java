@@ -13,8 +13,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.aop.framework.ProxyFactory;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,17 +29,17 @@ class RequestContextListenerAdviceTests {
 
 	@AfterEach
 	void noContextLeft() {
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 		assertThat(MDC.get("requestId")).isNull();
 	}
 
 	@Test
 	void listenerRunsInTheMessageContextAndThePreviousContextComesBack() {
-		Delegate delegate = proxy((data) -> this.seen.add(RequestContextHolder.currentRequestId() + "/" + MDC.get("requestId")));
-		RequestContext outer = RequestContext.of("outer");
-		try (var scope = RequestContextHolder.open(outer)) {
+		Delegate delegate = proxy((data) -> this.seen.add(RequestIdContextHolder.currentRequestId() + "/" + MDC.get("requestId")));
+		RequestIdContext outer = RequestIdContext.of("outer");
+		try (var scope = RequestIdContextHolder.open(outer)) {
 			delegate.invokeListener(null, message("a-1"));
-			assertThat(RequestContextHolder.current()).isSameAs(outer);
+			assertThat(RequestIdContextHolder.current()).isSameAs(outer);
 			assertThat(MDC.get("requestId")).isEqualTo("outer");
 		}
 		assertThat(this.seen).containsExactly("a-1/a-1");
@@ -48,7 +48,7 @@ class RequestContextListenerAdviceTests {
 	@Test
 	void contextIsRestoredWhenTheListenerThrows() {
 		Delegate delegate = proxy((data) -> {
-			this.seen.add(RequestContextHolder.currentRequestId());
+			this.seen.add(RequestIdContextHolder.currentRequestId());
 			throw new IllegalStateException("boom");
 		});
 		assertThatIllegalStateException().isThrownBy(() -> delegate.invokeListener(null, message("a-1")));
@@ -57,7 +57,7 @@ class RequestContextListenerAdviceTests {
 
 	@Test
 	void aReusedThreadNeverCarriesTheIdOfAnEarlierMessage() {
-		Delegate delegate = proxy((data) -> this.seen.add(RequestContextHolder.currentRequestId()));
+		Delegate delegate = proxy((data) -> this.seen.add(RequestIdContextHolder.currentRequestId()));
 		delegate.invokeListener(null, message("a-1"));
 		delegate.invokeListener(null, new Message(new byte[0], new MessageProperties()));
 		delegate.invokeListener(null, message("bad id"));
@@ -73,13 +73,13 @@ class RequestContextListenerAdviceTests {
 	void batchRunsUnderItsOwnContextAndEachMessageCanOpenItsOwn() {
 		List<Message> batch = List.of(message("m-1"), new Message(new byte[0], new MessageProperties()));
 		Delegate delegate = proxy((data) -> {
-			String batchId = RequestContextHolder.currentRequestId();
+			String batchId = RequestIdContextHolder.currentRequestId();
 			this.seen.add(batchId);
 			for (Object each : (List<?>) data) {
 				try (var scope = this.contexts.open((Message) each)) {
-					this.seen.add(RequestContextHolder.currentRequestId());
+					this.seen.add(RequestIdContextHolder.currentRequestId());
 				}
-				assertThat(RequestContextHolder.currentRequestId()).isEqualTo(batchId);
+				assertThat(RequestIdContextHolder.currentRequestId()).isEqualTo(batchId);
 			}
 		});
 		delegate.invokeListener(null, batch);

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.MdcMapping;
 import dev.contextstarter.requestid.RandomUuidGenerator;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdGenerator;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejection;
@@ -46,7 +46,7 @@ class RequestContextAutoConfigurationTests {
 			assertThat(resolver.policy().trust()).isEqualTo(RequestIdTrust.IF_VALID);
 			assertThat(resolver.policy().isValid("a".repeat(128))).isTrue();
 			assertThat(resolver.policy().isValid("a".repeat(129))).isFalse();
-			assertThat(RequestContextHolder.mdcMapping().requestIdKey()).isEqualTo("requestId");
+			assertThat(RequestIdContextHolder.mdcMapping().requestIdKey()).isEqualTo("requestId");
 		});
 	}
 
@@ -64,11 +64,11 @@ class RequestContextAutoConfigurationTests {
 				assertThat(resolver.policy().isValid("abcd")).isTrue();
 				assertThat(resolver.fields()).singleElement()
 					.satisfies((field) -> assertThat(field.mdcKey()).isEqualTo("tenantId"));
-				MdcMapping mapping = RequestContextHolder.mdcMapping();
+				MdcMapping mapping = RequestIdContextHolder.mdcMapping();
 				assertThat(mapping.requestIdKey()).isEqualTo("rid");
 				assertThat(mapping.fieldKeys()).containsEntry("tenant", "tenantId");
 			});
-		assertThat(RequestContextHolder.mdcMapping()).isSameAs(MdcMapping.defaults());
+		assertThat(RequestIdContextHolder.mdcMapping()).isSameAs(MdcMapping.defaults());
 	}
 
 	@Test

@@ -21,8 +21,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +60,7 @@ class RefCountRaceExperiment {
 		ReactorContextPropagation.reset();
 		Hooks.disableAutomaticContextPropagation();
 		ContextRegistry.getInstance().removeThreadLocalAccessor(RequestContextAccessor.KEY);
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 		MDC.clear();
 	}
 
@@ -120,9 +120,9 @@ class RefCountRaceExperiment {
 	private static boolean subscribeOnce(Flux<Long> shared, String requestId, Counts counts) {
 		CountDownLatch ended = new CountDownLatch(1);
 		Disposable subscription;
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of(requestId))) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of(requestId))) {
 			subscription = shared.take(2)
-				.doOnNext((tick) -> counts.record(requestId, RequestContextHolder.currentRequestId()))
+				.doOnNext((tick) -> counts.record(requestId, RequestIdContextHolder.currentRequestId()))
 				.doFinally((signal) -> ended.countDown())
 				.subscribe((tick) -> {
 				}, (error) -> counts.errors.incrementAndGet());

@@ -21,8 +21,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,7 @@ class RequestContextHooksTests {
 	void uninstall() {
 		this.propagation.uninstall();
 		this.foreign.shutdownNow();
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 		MDC.clear();
 	}
 
@@ -51,20 +51,20 @@ class RequestContextHooksTests {
 		try {
 			List<String> seen = new CopyOnWriteArrayList<>();
 			Mono<String> hops;
-			try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("hop-1"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("hop-1"))) {
 				hops = Mono.just("x")
 					.publishOn(Schedulers.parallel())
 					.doOnNext((x) -> seen.add("parallel:" + MDC.get("requestId")))
 					.delayElement(Duration.ofMillis(1))
-					.doOnNext((x) -> seen.add("delay:" + RequestContextHolder.currentRequestId()))
+					.doOnNext((x) -> seen.add("delay:" + RequestIdContextHolder.currentRequestId()))
 					.publishOn(single)
-					.map((x) -> "single:" + RequestContextHolder.currentRequestId());
+					.map((x) -> "single:" + RequestIdContextHolder.currentRequestId());
 				// Subscribed inside the scope, as a request's chain is.
 				StepVerifier.create(hops).expectNext("single:hop-1").expectComplete().verify(Duration.ofSeconds(5));
 			}
 			assertThat(seen).containsExactly("parallel:hop-1", "delay:hop-1");
 			// The worker is back to no context once the task is done.
-			assertThat(Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+			assertThat(Mono.fromCallable(() -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 				.subscribeOn(single)
 				.block(Duration.ofSeconds(5))).isEqualTo("null");
 		}
@@ -78,7 +78,7 @@ class RequestContextHooksTests {
 		Runnable task = () -> {
 		};
 		assertThat(RequestContextHooks.decorateTask(task)).isSameAs(task);
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("wrap-1"))) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("wrap-1"))) {
 			assertThat(RequestContextHooks.decorateTask(task)).isNotSameAs(task);
 		}
 	}
@@ -87,9 +87,9 @@ class RequestContextHooksTests {
 	void aFutureCompletedOnAForeignThreadRestoresTheSubscribersContext() {
 		CompletableFuture<String> future = new CompletableFuture<>();
 		Mono<String> afterFuture = Mono.fromFuture(future)
-			.map((done) -> Thread.currentThread().getName() + ":" + RequestContextHolder.currentRequestId() + ":"
+			.map((done) -> Thread.currentThread().getName() + ":" + RequestIdContextHolder.currentRequestId() + ":"
 					+ MDC.get("requestId"))
-			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of("future-1")));
+			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of("future-1")));
 		// Completed on the foreign thread once subscribed, however slow the machine.
 		StepVerifier.create(afterFuture)
 			.then(() -> this.foreign.execute(() -> future.complete("done")))
@@ -102,16 +102,16 @@ class RequestContextHooksTests {
 	@Test
 	void createdSourcesEmittingFromAForeignThreadRestoreTheContextOfTheSubscribingThread() {
 		Mono<String> created;
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("create-1"))) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("create-1"))) {
 			created = Mono.<String>create((sink) -> this.foreign.execute(() -> sink.success("x")))
-				.map((x) -> String.valueOf(RequestContextHolder.currentRequestId()));
+				.map((x) -> String.valueOf(RequestIdContextHolder.currentRequestId()));
 			StepVerifier.create(created).expectNext("create-1").expectComplete().verify(Duration.ofSeconds(5));
 		}
 		Flux<String> pushed = Flux.<String>create((sink) -> this.foreign.execute(() -> {
 			sink.next("a");
 			sink.complete();
-		})).map((x) -> String.valueOf(RequestContextHolder.currentRequestId()))
-			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of("create-2")));
+		})).map((x) -> String.valueOf(RequestIdContextHolder.currentRequestId()))
+			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of("create-2")));
 		StepVerifier.create(pushed).expectNext("create-2").expectComplete().verify(Duration.ofSeconds(5));
 	}
 
@@ -139,8 +139,8 @@ class RequestContextHooksTests {
 
 		});
 		Flux<String> fromLibrary = Flux.from(library)
-			.map((x) -> String.valueOf(RequestContextHolder.currentRequestId()))
-			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of("library-1")));
+			.map((x) -> String.valueOf(RequestIdContextHolder.currentRequestId()))
+			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of("library-1")));
 		StepVerifier.create(fromLibrary).expectNext("library-1").expectComplete().verify(Duration.ofSeconds(5));
 
 		Flux<String> reactors = Flux.just("a", "b");
@@ -149,11 +149,11 @@ class RequestContextHooksTests {
 
 	@Test
 	void restoringPublisherCarriesRequestsAndCancellationUpstreamInTheContextAndDownstreamInTheSubscribers() {
-		RequestContext context = RequestContext.of("restoring-1");
+		RequestIdContext context = RequestIdContext.of("restoring-1");
 		List<String> upstream = new CopyOnWriteArrayList<>();
 		Flux<Integer> source = Flux.range(1, 3)
-			.doOnRequest((n) -> upstream.add("request:" + RequestContextHolder.currentRequestId()))
-			.doOnCancel(() -> upstream.add("cancel:" + RequestContextHolder.currentRequestId()));
+			.doOnRequest((n) -> upstream.add("request:" + RequestIdContextHolder.currentRequestId()))
+			.doOnCancel(() -> upstream.add("cancel:" + RequestIdContextHolder.currentRequestId()));
 		List<String> downstream = new CopyOnWriteArrayList<>();
 		RequestContextRestoring.flux(source, context).subscribe(new Subscriber<>() {
 
@@ -162,13 +162,13 @@ class RequestContextHooksTests {
 			@Override
 			public void onSubscribe(Subscription subscription) {
 				this.subscription = subscription;
-				RequestContextHolder.set(null);
+				RequestIdContextHolder.set(null);
 				subscription.request(1);
 			}
 
 			@Override
 			public void onNext(Integer value) {
-				downstream.add(value + ":" + RequestContextHolder.currentRequestId());
+				downstream.add(value + ":" + RequestIdContextHolder.currentRequestId());
 				this.subscription.cancel();
 			}
 
@@ -184,7 +184,7 @@ class RequestContextHooksTests {
 		assertThat(upstream).containsExactly("request:restoring-1", "cancel:restoring-1");
 		// As with contextWrite, the subscriber (which has no context) gets none.
 		assertThat(downstream).containsExactly("1:null");
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 	}
 
 	@Test
@@ -195,8 +195,8 @@ class RequestContextHooksTests {
 		automatic.uninstall();
 		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
 		// The installation without it keeps its hooks.
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("remains-1"))) {
-			assertThat(Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("remains-1"))) {
+			assertThat(Mono.fromCallable(() -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 				.subscribeOn(Schedulers.parallel())
 				.block(Duration.ofSeconds(5))).isEqualTo("remains-1");
 		}
@@ -205,15 +205,15 @@ class RequestContextHooksTests {
 	@Test
 	void uninstallRemovesTheHooks() {
 		this.propagation.uninstall();
-		try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("gone-1"))) {
-			assertThat(Mono.fromCallable(() -> String.valueOf(RequestContextHolder.currentRequestId()))
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("gone-1"))) {
+			assertThat(Mono.fromCallable(() -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 				.subscribeOn(Schedulers.parallel())
 				.block(Duration.ofSeconds(5))).isEqualTo("null");
 		}
 	}
 
 	private String currentOnForeignThread() {
-		return CompletableFuture.supplyAsync(() -> String.valueOf(RequestContextHolder.currentRequestId()), this.foreign)
+		return CompletableFuture.supplyAsync(() -> String.valueOf(RequestIdContextHolder.currentRequestId()), this.foreign)
 			.join();
 	}
 

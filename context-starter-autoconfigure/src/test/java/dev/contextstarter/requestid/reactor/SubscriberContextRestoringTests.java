@@ -23,8 +23,8 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +52,7 @@ class SubscriberContextRestoringTests {
 		this.propagation.uninstall();
 		this.foreign.shutdownNow();
 		this.foreign.awaitTermination(5, TimeUnit.SECONDS);
-		RequestContextHolder.set(null);
+		RequestIdContextHolder.set(null);
 		MDC.clear();
 	}
 
@@ -182,18 +182,18 @@ class SubscriberContextRestoringTests {
 	@Test
 	void restoringAChainInAnotherContextGivesTheStepsAfterItTheSubscribersContextBack() {
 		Flux<String> items = Flux.just("item-1", "item-2")
-			.concatMap((item) -> RequestContextRestoring.mono(Mono.just(item).map(record("inside")), RequestContext.of(item)))
+			.concatMap((item) -> RequestContextRestoring.mono(Mono.just(item).map(record("inside")), RequestIdContext.of(item)))
 			.map(record("after"));
 		StepVerifier.create(within("outer", items)).expectNextCount(2).expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("inside:item-1:item-1", "after:outer:outer", "inside:item-2:item-2",
 				"after:outer:outer");
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 	}
 
 	@Test
 	void aRestoredChainHoppingThreadsKeepsItsContextAndHandsTheSubscribersBack() {
 		Mono<String> hopping = RequestContextRestoring
-			.mono(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestContext.of("item"))
+			.mono(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestIdContext.of("item"))
 			.map(record("after"));
 		StepVerifier.create(within("outer", hopping)).expectNext("x").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("inside:item:item", "after:outer:outer");
@@ -202,16 +202,16 @@ class SubscriberContextRestoringTests {
 	@Test
 	void servingARequestKeepsItsContextForTheServerThatSubscribedWithout() {
 		Mono<String> served = RequestContextRestoring
-			.serving(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestContext.of("served"))
+			.serving(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestIdContext.of("served"))
 			.map(record("server"));
 		StepVerifier.create(served).expectNext("x").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("inside:served:served", "server:served:served");
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 	}
 
 	@Test
 	void aLibraryMadeMonoSignallingUnderAnotherContextRestoresTheSubscribers() {
-		Mono<String> library = new LibraryMono(this.foreign, RequestContext.of("request-a"));
+		Mono<String> library = new LibraryMono(this.foreign, RequestIdContext.of("request-a"));
 		Mono<String> chain = library.map(record("first")).map(record("second"));
 		StepVerifier.create(within("request-b", chain)).expectNext("library").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("first:request-b:request-b", "second:request-b:request-b");
@@ -274,22 +274,22 @@ class SubscriberContextRestoringTests {
 
 	private <T> Function<T, T> record(String step) {
 		return (value) -> {
-			this.seen.add(step + ":" + RequestContextHolder.currentRequestId() + ":" + MDC.get("requestId"));
+			this.seen.add(step + ":" + RequestIdContextHolder.currentRequestId() + ":" + MDC.get("requestId"));
 			return value;
 		};
 	}
 
 	private static <T> Flux<T> within(String requestId, Flux<T> flux) {
-		return flux.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of(requestId)));
+		return flux.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of(requestId)));
 	}
 
 	private static <T> Mono<T> within(String requestId, Mono<T> mono) {
-		return mono.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestContext.of(requestId)));
+		return mono.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of(requestId)));
 	}
 
 	private static void emitUnder(String requestId, Runnable emission) {
-		try (RequestContextHolder.Scope scope = RequestContextHolder
-			.open((requestId != null) ? RequestContext.of(requestId) : null)) {
+		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+			.open((requestId != null) ? RequestIdContext.of(requestId) : null)) {
 			emission.run();
 		}
 	}
@@ -312,9 +312,9 @@ class SubscriberContextRestoringTests {
 
 		private final ExecutorService thread;
 
-		private final RequestContext threadsContext;
+		private final RequestIdContext threadsContext;
 
-		LibraryMono(ExecutorService thread, RequestContext threadsContext) {
+		LibraryMono(ExecutorService thread, RequestIdContext threadsContext) {
 			this.thread = thread;
 			this.threadsContext = threadsContext;
 		}

@@ -27,8 +27,8 @@ import org.springframework.util.MultiValueMap;
 import dev.contextstarter.requestid.CidrRange;
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.InboundContextResolver;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejectionListener;
 import dev.contextstarter.requestid.RequestIdTrust;
@@ -45,13 +45,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class RequestContextHttpHandlerPeerTests {
 
-	private final AtomicReference<RequestContext> seen = new AtomicReference<>();
+	private final AtomicReference<RequestIdContext> seen = new AtomicReference<>();
 
 	@Test
 	void remoteAddressOfAnotherServerIsNeverTrusted(CapturedOutput output) {
 		RequestContextHttpHandler handler = handler(RequestIdTrust.TRUSTED_PROXIES);
 		for (int i = 0; i < 2; i++) {
-			RequestContext seen = handle(handler, "10.1.1.1");
+			RequestIdContext seen = handle(handler, "10.1.1.1");
 			assertThat(seen.requestId()).isEqualTo("generated");
 			assertThat(seen.field("tenant")).isNull();
 		}
@@ -61,7 +61,7 @@ class RequestContextHttpHandlerPeerTests {
 
 	@Test
 	void peerIsNotLookedUpWhenTrustDoesNotDependOnIt(CapturedOutput output) {
-		RequestContext seen = handle(handler(RequestIdTrust.IF_VALID), "203.0.113.7");
+		RequestIdContext seen = handle(handler(RequestIdTrust.IF_VALID), "203.0.113.7");
 		assertThat(seen.requestId()).isEqualTo("chosen-1");
 		assertThat(seen.field("tenant")).isEqualTo("tenant-a");
 		assertThat(output.getAll()).doesNotContain("cannot see the connection's peer");
@@ -73,11 +73,11 @@ class RequestContextHttpHandlerPeerTests {
 		InboundContextResolver resolver = new InboundContextResolver(policy, List.of("X-Request-ID"),
 				List.of(new ContextField("tenant", "X-Tenant-ID", "tenantId")));
 		return new RequestContextHttpHandler(
-				(request, response) -> Mono.fromRunnable(() -> this.seen.set(RequestContextHolder.current())),
+				(request, response) -> Mono.fromRunnable(() -> this.seen.set(RequestIdContextHolder.current())),
 				resolver);
 	}
 
-	private RequestContext handle(RequestContextHttpHandler handler, String remoteAddress) {
+	private RequestIdContext handle(RequestContextHttpHandler handler, String remoteAddress) {
 		this.seen.set(null);
 		HttpHeaders headers = new HttpHeaders();
 		headers.add("X-Request-ID", "chosen-1");

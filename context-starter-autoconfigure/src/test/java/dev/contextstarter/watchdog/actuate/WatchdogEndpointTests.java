@@ -7,8 +7,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.watchdog.ManualWatchdog;
 import dev.contextstarter.watchdog.WatchdogSettings;
 
@@ -24,8 +24,8 @@ class WatchdogEndpointTests {
 	void describesSettingsTotalsAndRecentStallsAsJson() throws InterruptedException {
 		ManualWatchdog manual = new ManualWatchdog(WatchdogSettings.defaults().withStartupGrace(Duration.ZERO));
 		Thread sleeper = new Thread(() -> {
-			try (RequestContextHolder.Scope scope = RequestContextHolder
-				.open(RequestContext.of("req-7").withField("tenant", "acme"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+				.open(RequestIdContext.of("req-7").withField("tenant", "acme"))) {
 				Thread.sleep(5000);
 			}
 			catch (InterruptedException ex) {

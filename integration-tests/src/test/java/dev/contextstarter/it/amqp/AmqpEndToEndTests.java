@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,7 +130,7 @@ class AmqpEndToEndTests {
 		@GetMapping("/audit")
 		Mono<String> audit(@org.springframework.web.bind.annotation.RequestParam String order) {
 			logger.info("audit: called for {}", order);
-			return Mono.just(order + " audited under " + RequestContextHolder.currentRequestId());
+			return Mono.just(order + " audited under " + RequestIdContextHolder.currentRequestId());
 		}
 
 	}

@@ -29,8 +29,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,7 +196,7 @@ class AmqpPublisherTrustTests {
 		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = QUEUE,
 				durable = "false", autoDelete = "true"))
 		void onMessage(Message message) {
-			RequestContext context = RequestContextHolder.current();
+			RequestIdContext context = RequestIdContextHolder.current();
 			assertThat(context).isNotNull();
 			SEEN.add(new Seen(new String(message.getBody(), StandardCharsets.UTF_8), context.requestId(),
 					context.field("tenant"), message.getMessageProperties().getReceivedUserId()));

@@ -29,8 +29,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 
 import dev.contextstarter.it.amqp.ListenerTestApplication.Seen;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 import dev.contextstarter.test.TestBroker;
@@ -137,7 +137,7 @@ class AmqpRequestContextBrokerTests {
 
 	@Test
 	void publishingStampsTheCurrentContextAndKeepsWhatTheCallerSet() throws Exception {
-		try (var scope = RequestContextHolder.open(RequestContext.of("pub-" + this.run))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of("pub-" + this.run))) {
 			MessageProperties properties = new MessageProperties();
 			properties.setMessageId("message-id-" + this.run);
 			properties.setCorrelationId("correlation-" + this.run);
@@ -164,10 +164,10 @@ class AmqpRequestContextBrokerTests {
 		RequestContextRestoring.mono(Mono.just("reactor-parallel-" + this.run)
 			.publishOn(Schedulers.parallel())
 			.doOnNext((label) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, label)),
-				RequestContext.of("parallel-" + this.run))
+				RequestIdContext.of("parallel-" + this.run))
 			.block(TIMEOUT);
 		// A chain subscribed inside the current context.
-		try (var scope = RequestContextHolder.open(RequestContext.of("elastic-" + this.run))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of("elastic-" + this.run))) {
 			Mono.fromRunnable(() -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE,
 					"reactor-elastic-" + this.run))
 				.subscribeOn(Schedulers.boundedElastic())
@@ -180,7 +180,7 @@ class AmqpRequestContextBrokerTests {
 				this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, "reactor-single-" + this.run);
 				sink.next(tick);
 			})
-			.contextWrite(Context.of(RequestContextAccessor.KEY, RequestContext.of("single-" + this.run)))
+			.contextWrite(Context.of(RequestContextAccessor.KEY, RequestIdContext.of("single-" + this.run)))
 			.block(TIMEOUT);
 		List<Seen> seen = await(3, (each) -> each.label().startsWith("reactor-"));
 		assertThat(seen).extracting(Seen::label, Seen::requestId)
@@ -223,7 +223,7 @@ class AmqpRequestContextBrokerTests {
 	void monoListenerKeepsTheContextAfterAThreadHopAndRepliesWithIt(CapturedOutput output) {
 		String id = "mono-" + this.run;
 		Message reply;
-		try (var scope = RequestContextHolder.open(RequestContext.of(id))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of(id))) {
 			reply = this.rabbitTemplate.sendAndReceive("", ListenerTestApplication.MONO,
 					new Message("mono".getBytes(StandardCharsets.UTF_8), new MessageProperties()));
 		}
@@ -257,7 +257,7 @@ class AmqpRequestContextBrokerTests {
 	void completableFutureListenerKeepsTheContextAndRepliesWithIt() {
 		String id = "future-" + this.run;
 		Message reply;
-		try (var scope = RequestContextHolder.open(RequestContext.of(id))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of(id))) {
 			reply = this.rabbitTemplate.sendAndReceive("", ListenerTestApplication.FUTURE,
 					new Message("future".getBytes(StandardCharsets.UTF_8), new MessageProperties()));
 		}
@@ -272,7 +272,7 @@ class AmqpRequestContextBrokerTests {
 	void convertSendAndReceiveCarriesTheIdThereAndBack() {
 		String id = "rpc-" + this.run;
 		Object answer;
-		try (var scope = RequestContextHolder.open(RequestContext.of(id))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of(id))) {
 			answer = this.rabbitTemplate.convertSendAndReceive("", ListenerTestApplication.SYNC, "rpc");
 		}
 		assertThat(answer).asString().startsWith(id + "|" + id + "|");
@@ -291,7 +291,7 @@ class AmqpRequestContextBrokerTests {
 	}
 
 	private void sendInContext(String queue, String label, String requestId) {
-		try (var scope = RequestContextHolder.open(RequestContext.of(requestId))) {
+		try (var scope = RequestIdContextHolder.open(RequestIdContext.of(requestId))) {
 			this.rabbitTemplate.convertAndSend("", queue, label);
 		}
 	}

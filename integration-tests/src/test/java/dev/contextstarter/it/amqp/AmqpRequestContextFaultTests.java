@@ -40,8 +40,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 
 import dev.contextstarter.it.ProjectScripts;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.test.TestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,7 +145,7 @@ class AmqpRequestContextFaultTests {
 			}
 			String id = "fault-" + run + "-" + n;
 			CorrelationData correlation = new CorrelationData(Integer.toString(n));
-			try (var scope = RequestContextHolder.open(RequestContext.of(id))) {
+			try (var scope = RequestIdContextHolder.open(RequestIdContext.of(id))) {
 				this.rabbitTemplate.convertAndSend("", QUEUE, n + ":" + id, correlation);
 				published++;
 				pending.add(correlation);
@@ -229,7 +229,7 @@ class AmqpRequestContextFaultTests {
 				String body = new String(message.getBody(), StandardCharsets.UTF_8);
 				int colon = body.indexOf(':');
 				int n = Integer.parseInt(body.substring(0, colon));
-				Delivery delivery = new Delivery(body.substring(colon + 1), RequestContextHolder.currentRequestId(),
+				Delivery delivery = new Delivery(body.substring(colon + 1), RequestIdContextHolder.currentRequestId(),
 						MDC.get("requestId"), Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
 				deliveries.computeIfAbsent(n, (key) -> new CopyOnWriteArrayList<>()).add(delivery);
 			});

@@ -32,7 +32,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.handler.annotation.SendTo;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
 
 /**
@@ -84,7 +84,7 @@ class ListenerTestApplication {
 	static void record(String listener, Message message, @Nullable String batchId) {
 		String label = new String(message.getBody(), StandardCharsets.UTF_8);
 		logger.info("{} handling {}", listener, label);
-		SEEN.add(new Seen(listener, label, RequestContextHolder.currentRequestId(), MDC.get("requestId"),
+		SEEN.add(new Seen(listener, label, RequestIdContextHolder.currentRequestId(), MDC.get("requestId"),
 				Thread.currentThread().getName(), batchId));
 		if (label.startsWith("throw")) {
 			throw new IllegalStateException("listener failed on purpose for " + label);
@@ -92,7 +92,7 @@ class ListenerTestApplication {
 	}
 
 	static String observed() {
-		return RequestContextHolder.currentRequestId() + "|" + MDC.get("requestId") + "|"
+		return RequestIdContextHolder.currentRequestId() + "|" + MDC.get("requestId") + "|"
 				+ Thread.currentThread().getName();
 	}
 
@@ -205,13 +205,13 @@ class ListenerTestApplication {
 		@RabbitListener(queuesToDeclare = @org.springframework.amqp.rabbit.annotation.Queue(name = BATCH,
 				durable = "false", autoDelete = "true"), containerFactory = "batchFactory")
 		void batch(List<Message> messages) {
-			String batchId = RequestContextHolder.currentRequestId();
+			String batchId = RequestIdContextHolder.currentRequestId();
 			logger.info("batch of {}", messages.size());
 			for (Message message : messages) {
 				try (var scope = this.contexts.open(message)) {
 					record("batch", message, batchId);
 				}
-				if (!java.util.Objects.equals(RequestContextHolder.currentRequestId(), batchId)) {
+				if (!java.util.Objects.equals(RequestIdContextHolder.currentRequestId(), batchId)) {
 					throw new IllegalStateException("batch context not restored");
 				}
 			}

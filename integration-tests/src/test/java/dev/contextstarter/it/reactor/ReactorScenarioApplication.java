@@ -37,8 +37,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
@@ -81,7 +81,7 @@ public class ReactorScenarioApplication {
 		}
 
 		static String seen() {
-			return RequestContextHolder.currentRequestId() + "|" + MDC.get("requestId");
+			return RequestIdContextHolder.currentRequestId() + "|" + MDC.get("requestId");
 		}
 
 	}
@@ -129,7 +129,7 @@ public class ReactorScenarioApplication {
 			// without the starter's hooks, for share() and publish().refCount() alike (the
 			// figures are in the README, from RefCountRaceExperiment). A subscriber of its own
 			// keeps these two connected, in a context of its own, which no request may see.
-			try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("keeper"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("keeper"))) {
 				this.connections.add(this.share.subscribe());
 				this.connections.add(this.refCount.subscribe());
 			}
@@ -171,7 +171,7 @@ public class ReactorScenarioApplication {
 		public void subscribe(CoreSubscriber<? super String> actual) {
 			actual.onSubscribe(Operators.emptySubscription());
 			Scenarios.FOREIGN.execute(() -> {
-				try (RequestContextHolder.Scope scope = RequestContextHolder.open(RequestContext.of("library-thread"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("library-thread"))) {
 					actual.onNext("library");
 					actual.onComplete();
 				}
@@ -300,7 +300,7 @@ public class ReactorScenarioApplication {
 
 		@GetMapping("/plain")
 		String plain() {
-			return String.valueOf(RequestContextHolder.currentRequestId());
+			return String.valueOf(RequestIdContextHolder.currentRequestId());
 		}
 
 		@PostMapping("/body")
@@ -359,11 +359,11 @@ public class ReactorScenarioApplication {
 		}
 
 		private Publisher<?> restoringPerItem(Recorder r) {
-			String id = RequestContextHolder.currentRequestId();
+			String id = RequestIdContextHolder.currentRequestId();
 			return Flux.range(1, 3)
 				.flatMap((i) -> RequestContextRestoring.mono(
 						Mono.just(i).publishOn(Schedulers.parallel()).map(r.step("inside-item-" + i)),
-						RequestContext.of(id + "/item-" + i)))
+						RequestIdContext.of(id + "/item-" + i)))
 				.map(r.step("after-items"));
 		}
 

@@ -30,7 +30,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -150,7 +150,7 @@ abstract class ReactorScenarioTests {
 		// Nothing may stay behind on any thread, once the forever-running shared source stops.
 		this.sharedSources.close();
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(RequestContextHolder.threadsHoldingContext()).isEmpty());
+			.untilAsserted(() -> assertThat(RequestIdContextHolder.threadsHoldingContext()).isEmpty());
 	}
 
 	private static void runConcurrently(int runs, java.util.function.Function<String, Mono<?>> request, String name) {

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * A WebFlux application with handlers that misbehave on purpose: they block the event loop,
@@ -31,7 +31,7 @@ public class WatchdogTestApplication {
 		@GetMapping("/spin-on-loop")
 		Mono<String> spinOnLoop(@RequestParam long millis) {
 			spinOnEventLoop(millis);
-			return Mono.just("spun " + RequestContextHolder.currentRequestId());
+			return Mono.just("spun " + RequestIdContextHolder.currentRequestId());
 		}
 
 		/** Blocks one of four "flood" workers. */
@@ -39,7 +39,7 @@ public class WatchdogTestApplication {
 		Mono<String> sleepOnFlood(@RequestParam long millis) {
 			return Mono.just("x").publishOn(FLOOD).map((x) -> {
 				sleepOnFloodWorker(millis);
-				return "slept " + RequestContextHolder.currentRequestId();
+				return "slept " + RequestIdContextHolder.currentRequestId();
 			});
 		}
 
@@ -47,7 +47,7 @@ public class WatchdogTestApplication {
 		@GetMapping("/sleep-on-loop")
 		Mono<String> sleepOnLoop(@RequestParam long millis) {
 			sleepOnEventLoop(millis);
-			return Mono.just("slept " + RequestContextHolder.currentRequestId());
+			return Mono.just("slept " + RequestIdContextHolder.currentRequestId());
 		}
 
 		/** Blocks a Reactor parallel worker. */
@@ -55,7 +55,7 @@ public class WatchdogTestApplication {
 		Mono<String> sleepOnParallel(@RequestParam long millis) {
 			return Mono.just("x").publishOn(Schedulers.parallel()).map((x) -> {
 				sleepOnParallelWorker(millis);
-				return "slept " + RequestContextHolder.currentRequestId();
+				return "slept " + RequestIdContextHolder.currentRequestId();
 			});
 		}
 

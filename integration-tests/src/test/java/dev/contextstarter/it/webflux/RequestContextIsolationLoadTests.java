@@ -28,7 +28,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -92,7 +92,7 @@ class RequestContextIsolationLoadTests extends DownstreamServerTests {
 
 		// Every thread of the process, not just this one: none may keep a request context.
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(RequestContextHolder.threadsHoldingContext()).isEmpty());
+			.untilAsserted(() -> assertThat(RequestIdContextHolder.threadsHoldingContext()).isEmpty());
 		assertThat(mdcOnEventLoops()).as("MDC request IDs left on Netty event loops").isEmpty();
 		assertThat(mdcOnWorkers(Schedulers.parallel(), Schedulers.DEFAULT_POOL_SIZE))
 			.as("MDC request IDs left on parallel workers")

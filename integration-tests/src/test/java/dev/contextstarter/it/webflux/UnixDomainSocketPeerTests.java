@@ -20,8 +20,8 @@ import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import dev.contextstarter.requestid.CidrRange;
 import dev.contextstarter.requestid.ContextField;
 import dev.contextstarter.requestid.InboundContextResolver;
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 import dev.contextstarter.requestid.RequestIdRejectionListener;
 import dev.contextstarter.requestid.RequestIdTrust;
@@ -65,7 +65,7 @@ class UnixDomainSocketPeerTests {
 		InboundContextResolver resolver = new InboundContextResolver(policy, List.of("X-Request-ID"),
 				List.of(new ContextField("tenant", "X-Tenant-ID", "tenantId")));
 		HttpHandler application = (request, response) -> {
-			RequestContext context = RequestContextHolder.current();
+			RequestIdContext context = RequestIdContextHolder.current();
 			String seen = "id=" + context.requestId() + " tenant=" + context.field("tenant");
 			return response
 				.writeWith(Mono.just(response.bufferFactory().wrap(seen.getBytes(StandardCharsets.US_ASCII))));

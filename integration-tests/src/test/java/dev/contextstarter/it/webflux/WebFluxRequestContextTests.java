@@ -22,7 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.test.RequestContextLeakCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,7 +204,7 @@ class WebFluxRequestContextTests extends DownstreamServerTests {
 	@Test
 	void testThreadHoldsNoContextAfterRequests() {
 		get("/hops", "X-Request-ID", "leak-1");
-		assertThat(RequestContextHolder.current()).isNull();
+		assertThat(RequestIdContextHolder.current()).isNull();
 	}
 
 	private double rejected(String reason) {

@@ -26,8 +26,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 
-import dev.contextstarter.requestid.RequestContext;
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContext;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * A WebFlux application written as a user would, with no context code of its own. Its
@@ -69,9 +69,9 @@ public class WebFluxTestApplication {
 		Mono<Map<String, String>> echo(ServerWebExchange exchange) {
 			logger.info("handling echo");
 			Map<String, String> seen = new LinkedHashMap<>();
-			seen.put("holder", String.valueOf(RequestContextHolder.currentRequestId()));
+			seen.put("holder", String.valueOf(RequestIdContextHolder.currentRequestId()));
 			seen.put("mdc", String.valueOf(MDC.get("requestId")));
-			RequestContext context = RequestContextHolder.current();
+			RequestIdContext context = RequestIdContextHolder.current();
 			seen.put("tenant", String.valueOf((context != null) ? context.field("tenant") : null));
 			seen.put("tenantMdc", String.valueOf(MDC.get("tenantId")));
 			seen.put("logId", String.valueOf(exchange.getAttributes().get(ServerWebExchange.LOG_ID_ATTRIBUTE)));
@@ -103,7 +103,7 @@ public class WebFluxTestApplication {
 				.doOnNext((x) -> seen.put("boundedElastic", mdc()))
 				.delayElement(Duration.ofMillis(2))
 				.doOnNext((x) -> seen.put("delay", mdc()))
-				.flatMap((x) -> Mono.fromCallable(RequestContextHolder::currentRequestId)
+				.flatMap((x) -> Mono.fromCallable(RequestIdContextHolder::currentRequestId)
 					.subscribeOn(Schedulers.single())
 					.doOnNext((id) -> seen.put("flatMapSingle", String.valueOf(id))))
 				.flatMap((x) -> this.webClient.get().uri("/downstream").retrieve().bodyToMono(String.class))

@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.sample.SampleProperties;
 
 /**
@@ -50,7 +50,7 @@ class OrderController {
 		String sku = request.sku();
 		int quantity = request.quantity();
 		logger.info("Order {}: {} x {} received on {}", id, quantity, sku, node);
-		Order order = this.store.place(id, sku, quantity, RequestContextHolder.currentRequestId(), node);
+		Order order = this.store.place(id, sku, quantity, RequestIdContextHolder.currentRequestId(), node);
 		OrderPlaced placed = new OrderPlaced(id, sku, quantity, node);
 		// RabbitTemplate blocks on the socket: publish from a thread that may block, never the event loop.
 		return Mono.fromRunnable(() -> {

@@ -10,7 +10,7 @@ import org.springframework.amqp.rabbit.annotation.QueueBinding;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
-import dev.contextstarter.requestid.RequestContextHolder;
+import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.sample.SampleProperties;
 
 /**
@@ -36,7 +36,7 @@ class OrderReservedListener {
 					type = ExchangeTypes.TOPIC),
 			key = OrderMessaging.RESERVED))
 	void reserved(OrderReserved reserved) {
-		Order order = this.store.reserve(reserved, RequestContextHolder.currentRequestId());
+		Order order = this.store.reserve(reserved, RequestIdContextHolder.currentRequestId());
 		logger.info("Order {}: {} by {}, recorded on {}", order.id(), order.state(), reserved.reservedBy(),
 				this.properties.getNodeName());
 	}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the request context for Micrometer Tracing.
+ */
+@NullMarked
+package dev.contextstarter.requestid.tracing.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
