@@ -2,6 +2,8 @@ package dev.contextstarter.autoconfigure;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -15,7 +17,7 @@ class OnContextFeatureCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnContextFeature.class.getName());
+		Map<String, @Nullable Object> attributes = metadata.getAnnotationAttributes(ConditionalOnContextFeature.class.getName());
 		String feature = (attributes != null) ? (String) attributes.get("value") : "";
 		Environment environment = context.getEnvironment();
 		if (!environment.getProperty("context.enabled", Boolean.class, true)) {

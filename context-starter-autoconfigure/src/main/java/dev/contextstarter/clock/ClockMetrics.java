@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.context.ApplicationListener;
+import org.springframework.util.Assert;
 
 /**
  * Micrometer meters of the clock feature: {@code context.clock.jumps{direction}},
@@ -59,7 +60,7 @@ public class ClockMetrics implements ApplicationListener<ClockEvent>, ScheduledR
 	@Override
 	public void onApplicationEvent(ClockEvent event) {
 		if (event instanceof ClockJumpEvent jump) {
-			this.jumps.get(jump.getDirection()).increment();
+			counter(this.jumps, jump.getDirection()).increment();
 		}
 		else if (event instanceof ProcessStallEvent) {
 			this.stalls.increment();
@@ -75,7 +76,13 @@ public class ClockMetrics implements ApplicationListener<ClockEvent>, ScheduledR
 
 	@Override
 	public void onMisfire(String task, MisfirePolicy policy, long missed) {
-		this.misfires.get(policy).increment();
+		counter(this.misfires, policy).increment();
+	}
+
+	private static <K> Counter counter(Map<K, Counter> counters, K key) {
+		Counter counter = counters.get(key);
+		Assert.state(counter != null, () -> "No counter for " + key + ": the constructor registers one per constant");
+		return counter;
 	}
 
 	@Override

@@ -20,21 +20,26 @@ record ClockReading(Instant wall, long mono, long uncertaintyNanos) {
 	private static final int ATTEMPTS = 3;
 
 	static ClockReading of(TimeSource time) {
-		ClockReading best = null;
-		for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-			long before = time.monotonicNanos();
-			Instant wall = time.wallTime();
-			long after = time.monotonicNanos();
-			long half = (after - before) / 2;
-			ClockReading reading = new ClockReading(wall, before + half, half);
-			if (best == null || reading.uncertaintyNanos < best.uncertaintyNanos) {
+		ClockReading best = read(time);
+		for (int attempt = 1; attempt < ATTEMPTS && !best.isTight(); attempt++) {
+			ClockReading reading = read(time);
+			if (reading.uncertaintyNanos < best.uncertaintyNanos) {
 				best = reading;
-			}
-			if (half * 2 <= TIGHT_NANOS) {
-				break;
 			}
 		}
 		return best;
+	}
+
+	private static ClockReading read(TimeSource time) {
+		long before = time.monotonicNanos();
+		Instant wall = time.wallTime();
+		long after = time.monotonicNanos();
+		long half = (after - before) / 2;
+		return new ClockReading(wall, before + half, half);
+	}
+
+	private boolean isTight() {
+		return this.uncertaintyNanos * 2 <= TIGHT_NANOS;
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.contextstarter.requestid;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * A task that runs under a given request context and gives the running thread its previous
  * context back afterwards; for code that hands work to another thread.
@@ -24,7 +22,7 @@ public final class ContextRunnable implements Runnable {
 
 	@Override
 	public void run() {
-		@Nullable RequestIdContext previous = RequestIdContextHolder.swap(this.context);
+		RequestIdContext previous = RequestIdContextHolder.swap(this.context);
 		try {
 			this.task.run();
 		}

@@ -17,6 +17,6 @@ public interface HeaderSource {
 	 * @return the values in arrival order, empty if absent; a value that could not be read as
 	 * text is {@code null}
 	 */
-	List<@Nullable String> values(String name);
+	List<? extends @Nullable String> values(String name);
 
 }

@@ -49,7 +49,7 @@ public final class InboundContextResolver {
 			return context;
 		}
 		for (ContextField field : this.fields) {
-			List<@Nullable String> values = headers.values(field.header());
+			List<? extends @Nullable String> values = headers.values(field.header());
 			if (values.isEmpty()) {
 				continue;
 			}
@@ -68,7 +68,7 @@ public final class InboundContextResolver {
 	private String resolveId(HeaderSource headers, boolean trusted, String source) {
 		RequestIdRejection firstRejection = null;
 		for (String header : this.idHeaders) {
-			List<@Nullable String> values = headers.values(header);
+			List<? extends @Nullable String> values = headers.values(header);
 			if (values.isEmpty()) {
 				continue;
 			}

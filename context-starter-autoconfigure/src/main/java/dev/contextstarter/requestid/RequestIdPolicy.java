@@ -189,7 +189,7 @@ public final class RequestIdPolicy {
 	 * @param trusted whether the sender may choose the ID
 	 * @return why the values cannot be used, or {@code null} when the single value can
 	 */
-	@Nullable RequestIdRejection check(List<@Nullable String> values, boolean trusted) {
+	@Nullable RequestIdRejection check(List<? extends @Nullable String> values, boolean trusted) {
 		if (values.isEmpty()) {
 			return RequestIdRejection.MISSING;
 		}

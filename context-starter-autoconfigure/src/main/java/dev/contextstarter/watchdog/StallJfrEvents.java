@@ -13,6 +13,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import jdk.jfr.Timestamp;
+import org.jspecify.annotations.Nullable;
 
 import dev.contextstarter.requestid.RequestIdContext;
 
@@ -99,23 +100,25 @@ public final class StallJfrEvents implements WatchdogListener {
 	@StackTrace(false)
 	static final class StallEvent extends Event {
 
+		// Fields are set just before commit, some only when known: JFR records an unset one as null.
+
 		@Label("Thread Name")
-		String threadName;
+		@Nullable String threadName;
 
 		@Label("Thread ID")
 		long threadId;
 
 		@Label("Pool")
-		String pool;
+		@Nullable String pool;
 
 		@Label("Source")
-		String source;
+		@Nullable String source;
 
 		@Label("Cause")
-		String cause;
+		@Nullable String cause;
 
 		@Label("Thread State")
-		String threadState;
+		@Nullable String threadState;
 
 		@Label("Stall Start")
 		@Timestamp(Timestamp.MILLISECONDS_SINCE_EPOCH)
@@ -130,19 +133,19 @@ public final class StallJfrEvents implements WatchdogListener {
 		long threshold;
 
 		@Label("Request ID")
-		String requestId;
+		@Nullable String requestId;
 
 		@Label("Request Fields")
-		String requestFields;
+		@Nullable String requestFields;
 
 		@Label("Stack While Stuck")
-		String stack;
+		@Nullable String stack;
 
 		@Label("Samples")
 		int samples;
 
 		@Label("Where It Spent Its Time")
-		String hotFrames;
+		@Nullable String hotFrames;
 
 	}
 

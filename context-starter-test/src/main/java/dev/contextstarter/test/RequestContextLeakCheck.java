@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
@@ -68,7 +69,7 @@ public final class RequestContextLeakCheck implements AfterEachCallback {
 		}
 	}
 
-	private static Map<Thread, RequestIdContext> leaks(RequestIdContext expected) {
+	private static Map<Thread, RequestIdContext> leaks(@Nullable RequestIdContext expected) {
 		Map<Thread, RequestIdContext> holding = RequestIdContextHolder.threadsHoldingContext();
 		if (expected != null) {
 			holding.remove(Thread.currentThread(), expected);

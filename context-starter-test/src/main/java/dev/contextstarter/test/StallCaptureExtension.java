@@ -55,7 +55,7 @@ class StallCaptureExtension implements BeforeEachCallback, AfterEachCallback, Pa
 	}
 
 	@Override
-	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+	public @Nullable Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
 		return extensionContext.getStore(NAMESPACE).get(StallCapture.class, StallCapture.class);
 	}
 

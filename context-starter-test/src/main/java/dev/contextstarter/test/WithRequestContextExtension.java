@@ -3,6 +3,7 @@ package dev.contextstarter.test;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,7 +45,7 @@ final class WithRequestContextExtension implements BeforeEachCallback, AfterEach
 	 * @param context the extension context
 	 * @return the request context, or {@code null}
 	 */
-	static RequestIdContext openedFor(ExtensionContext context) {
+	static @Nullable RequestIdContext openedFor(ExtensionContext context) {
 		RequestIdContextHolder.Scope scope = context.getStore(NAMESPACE).get(SCOPE, RequestIdContextHolder.Scope.class);
 		return (scope != null) ? scope.context() : null;
 	}

@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
 
+import org.springframework.util.Assert;
+
 import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
 
 /**
@@ -101,16 +103,20 @@ final class SourceRestoringOperator {
 
 	@SuppressWarnings("unchecked")
 	private static <T> void subscribe(CorePublisher<T> operator, CoreSubscriber<? super T> actual) {
+		MethodHandle subscribeOrReturn = SUBSCRIBE_OR_RETURN;
+		MethodHandle sourceOf = SOURCE;
+		// Only BelowMono and BelowFlux call this, and restoreBelow makes them only once the handles resolved.
+		Assert.state(subscribeOrReturn != null && sourceOf != null, "OptimizableOperator is out of reach");
 		CoreSubscriber<Object> toSource;
 		CorePublisher<Object> source;
 		try {
-			toSource = (CoreSubscriber<Object>) SUBSCRIBE_OR_RETURN.invokeExact((Object) operator,
+			toSource = (CoreSubscriber<Object>) subscribeOrReturn.invokeExact((Object) operator,
 					(CoreSubscriber<?>) actual);
 			if (toSource == null) {
 				// The operator subscribed to its source itself.
 				return;
 			}
-			source = (CorePublisher<Object>) SOURCE.invokeExact((Object) operator);
+			source = (CorePublisher<Object>) sourceOf.invokeExact((Object) operator);
 		}
 		catch (Throwable ex) {
 			Operators.reportThrowInSubscribe(actual, ex);

@@ -12,6 +12,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.Assert;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,7 +49,9 @@ class OrderController {
 		String node = this.properties.getNodeName();
 		String id = newOrderId();
 		String sku = request.sku();
-		int quantity = request.quantity();
+		Integer quantity = request.quantity();
+		// @Valid has already answered 400 to a body without them
+		Assert.state(sku != null && quantity != null, "Validated order without sku or quantity");
 		logger.info("Order {}: {} x {} received on {}", id, quantity, sku, node);
 		Order order = this.store.place(id, sku, quantity, RequestIdContextHolder.currentRequestId(), node);
 		OrderPlaced placed = new OrderPlaced(id, sku, quantity, node);
