@@ -9,6 +9,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -126,16 +129,22 @@ class AmqpPublisherTrustTests {
 	@Test
 	void brokerRefusesAPublisherNamingAnotherUser() throws Exception {
 		// Connected as guest, claiming to be the trusted user orders: RabbitMQ closes the
-		// channel instead of delivering the message.
-		assertThatException().isThrownBy(() -> this.rabbitTemplate.execute((channel) -> {
+		// channel instead of delivering the message. A channel of our own, not the template's
+		// cached proxy, which would open a fresh channel (without confirms) for the next call
+		// once the broker closed the first.
+		com.rabbitmq.client.ConnectionFactory rabbit = ((AbstractConnectionFactory) this.connectionFactory)
+			.getRabbitConnectionFactory();
+		try (Connection connection = rabbit.newConnection()) {
+			Channel channel = connection.createChannel();
 			channel.confirmSelect();
 			AMQP.BasicProperties forged = new AMQP.BasicProperties.Builder().userId("orders")
 				.headers(Map.of("x-request-id", "forged-" + this.run, "x-tenant-id", "tenant-f"))
 				.build();
-			channel.basicPublish("", QUEUE, forged, "forged".getBytes(StandardCharsets.UTF_8));
-			channel.waitForConfirmsOrDie(TIMEOUT.toMillis());
-			return null;
-		})).withStackTraceContaining("PRECONDITION_FAILED").withStackTraceContaining("orders");
+			assertThatException().isThrownBy(() -> {
+				channel.basicPublish("", QUEUE, forged, "forged".getBytes(StandardCharsets.UTF_8));
+				channel.waitForConfirmsOrDie(TIMEOUT.toMillis());
+			}).withStackTraceContaining("PRECONDITION_FAILED").withStackTraceContaining("orders");
+		}
 		// Messages on one queue with one consumer arrive in order: the forged one, had it been
 		// delivered, would be seen before this one.
 		send("after-forgery", "guest", "chosen-" + this.run, "tenant-a");
