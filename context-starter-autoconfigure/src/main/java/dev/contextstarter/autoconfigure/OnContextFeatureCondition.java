@@ -17,7 +17,8 @@ class OnContextFeatureCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		Map<String, @Nullable Object> attributes = metadata.getAnnotationAttributes(ConditionalOnContextFeature.class.getName());
+		Map<String, @Nullable Object> attributes = metadata
+			.getAnnotationAttributes(ConditionalOnContextFeature.class.getName());
 		String feature = (attributes != null) ? (String) attributes.get("value") : "";
 		Environment environment = context.getEnvironment();
 		if (!environment.getProperty("context.enabled", Boolean.class, true)) {

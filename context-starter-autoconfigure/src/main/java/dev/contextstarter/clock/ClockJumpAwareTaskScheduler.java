@@ -42,24 +42,25 @@ import dev.contextstarter.support.ListenerCalls;
  * A {@link TaskScheduler} whose wall-clock tasks keep to the wall clock when it jumps.
  * <p>
  * <b>Wall tasks</b> ({@link #schedule(Runnable, Trigger) triggers} such as cron, and
- * {@link #schedule(Runnable, Instant) instants}) are identified by their nominal instants. A
- * task never sleeps longer than one check interval: on every wake it re-reads the wall clock,
- * so after a jump it is re-armed within one interval and never runs before its nominal time.
- * It keeps a high-water mark (the latest occurrence run or skipped). A run that starts late by
- * at most the grace period is a normal run; beyond that the {@link MisfirePolicy} applies. After
- * the wall clock goes back by J the {@link BackwardPolicy} applies. Runs of one task never
- * overlap: the next wake is armed only after a run ends.
+ * {@link #schedule(Runnable, Instant) instants}) are identified by their nominal
+ * instants. A task never sleeps longer than one check interval: on every wake it re-reads
+ * the wall clock, so after a jump it is re-armed within one interval and never runs
+ * before its nominal time. It keeps a high-water mark (the latest occurrence run or
+ * skipped). A run that starts late by at most the grace period is a normal run; beyond
+ * that the {@link MisfirePolicy} applies. After the wall clock goes back by J the
+ * {@link BackwardPolicy} applies. Runs of one task never overlap: the next wake is armed
+ * only after a run ends.
  * <p>
- * <b>Elapsed tasks</b> (fixed rate, fixed delay) follow the monotonic clock and ignore wall
- * jumps; they are handed to the elapsed-time scheduler as they are.
+ * <b>Elapsed tasks</b> (fixed rate, fixed delay) follow the monotonic clock and ignore
+ * wall jumps; they are handed to the elapsed-time scheduler as they are.
  * <p>
- * Where no jump or stall happens it keeps {@link ThreadPoolTaskScheduler}'s contract: the same
- * futures, one {@link ErrorHandler} for every kind of task with Spring's defaults (log and
- * propagate for one-time tasks, log and suppress for repeating ones), and a {@link Trigger}
- * asked exactly what Spring asks it: once when scheduled and once after each run. Only
- * Spring's own triggers ({@code CronTrigger}, {@code PeriodicTrigger}), whose answers depend on
- * nothing but the context, are asked ahead, to count missed occurrences and to find where to
- * resume after the wall clock went back.
+ * Where no jump or stall happens it keeps {@link ThreadPoolTaskScheduler}'s contract: the
+ * same futures, one {@link ErrorHandler} for every kind of task with Spring's defaults
+ * (log and propagate for one-time tasks, log and suppress for repeating ones), and a
+ * {@link Trigger} asked exactly what Spring asks it: once when scheduled and once after
+ * each run. Only Spring's own triggers ({@code CronTrigger}, {@code PeriodicTrigger}),
+ * whose answers depend on nothing but the context, are asked ahead, to count missed
+ * occurrences and to find where to resume after the wall clock went back.
  * <p>
  * A running task can read {@link ScheduledRun#current()}.
  */
@@ -97,8 +98,10 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 * @param elapsedScheduler runs fixed-rate and fixed-delay tasks
 	 * @param timer wakes wall tasks (with monotonic delays) and runs them
 	 * @param timeSource the clocks
-	 * @param checkInterval the longest a wall task sleeps before re-reading the wall clock
-	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
+	 * @param checkInterval the longest a wall task sleeps before re-reading the wall
+	 * clock
+	 * @param jumpThreshold how far the wall clock must go back to count as a backward
+	 * jump
 	 */
 	public ClockJumpAwareTaskScheduler(TaskScheduler elapsedScheduler, ScheduledExecutorService timer,
 			TimeSource timeSource, Duration checkInterval, Duration jumpThreshold) {
@@ -107,21 +110,25 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		this.elapsedScheduler = elapsedScheduler;
 		this.timer = timer;
 		this.timeSource = timeSource;
-		// the zone a cron trigger without one runs in: the system's, as in ThreadPoolTaskScheduler
+		// the zone a cron trigger without one runs in: the system's, as in
+		// ThreadPoolTaskScheduler
 		this.clock = timeSource.asClock().withZone(ZoneId.systemDefault());
 		this.checkInterval = checkInterval;
 		this.jumpThreshold = jumpThreshold;
 	}
 
 	/**
-	 * Decorate a {@link ThreadPoolTaskScheduler} (initialising it if needed): its pool runs
-	 * every task, and it is shut down with this scheduler. An {@link ErrorHandler} set on it
-	 * before cannot be read back: set it with {@link #setErrorHandler(ErrorHandler)} instead,
-	 * or use {@link #decorate(Consumer, TimeSource, Duration, Duration)}.
+	 * Decorate a {@link ThreadPoolTaskScheduler} (initialising it if needed): its pool
+	 * runs every task, and it is shut down with this scheduler. An {@link ErrorHandler}
+	 * set on it before cannot be read back: set it with
+	 * {@link #setErrorHandler(ErrorHandler)} instead, or use
+	 * {@link #decorate(Consumer, TimeSource, Duration, Duration)}.
 	 * @param delegate the thread pool scheduler
 	 * @param timeSource the clocks
-	 * @param checkInterval the longest a wall task sleeps before re-reading the wall clock
-	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
+	 * @param checkInterval the longest a wall task sleeps before re-reading the wall
+	 * clock
+	 * @param jumpThreshold how far the wall clock must go back to count as a backward
+	 * jump
 	 * @return the decorator
 	 */
 	public static ClockJumpAwareTaskScheduler decorate(ThreadPoolTaskScheduler delegate, TimeSource timeSource,
@@ -144,14 +151,17 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Create a {@link ThreadPoolTaskScheduler}, let {@code configurer} set it up, and decorate
-	 * it. An {@link ErrorHandler} the configurer sets (for example a Boot
-	 * {@code ThreadPoolTaskSchedulerCustomizer}) becomes this scheduler's, for every task.
+	 * Create a {@link ThreadPoolTaskScheduler}, let {@code configurer} set it up, and
+	 * decorate it. An {@link ErrorHandler} the configurer sets (for example a Boot
+	 * {@code ThreadPoolTaskSchedulerCustomizer}) becomes this scheduler's, for every
+	 * task.
 	 * @param configurer sets up the delegate, for example Boot's
 	 * {@code ThreadPoolTaskSchedulerBuilder::configure}
 	 * @param timeSource the clocks
-	 * @param checkInterval the longest a wall task sleeps before re-reading the wall clock
-	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
+	 * @param checkInterval the longest a wall task sleeps before re-reading the wall
+	 * clock
+	 * @param jumpThreshold how far the wall clock must go back to count as a backward
+	 * jump
 	 * @return the decorator
 	 */
 	public static ClockJumpAwareTaskScheduler decorate(Consumer<? super ThreadPoolTaskScheduler> configurer,
@@ -170,8 +180,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Set how a wall task's policy is found from its name (for {@code @Scheduled} methods,
-	 * the qualified method name).
+	 * Set how a wall task's policy is found from its name (for {@code @Scheduled}
+	 * methods, the qualified method name).
 	 * @param policies the policy per task name
 	 */
 	public void setPolicyResolver(Function<String, WallTaskPolicy> policies) {
@@ -187,11 +197,12 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Set what handles an exception thrown by any task scheduled from now on, wall or elapsed
-	 * (as {@link ThreadPoolTaskScheduler#setErrorHandler(ErrorHandler)}; it is also set on the
-	 * elapsed-time scheduler when that is a {@link ThreadPoolTaskScheduler} or a
-	 * {@link ConcurrentTaskScheduler}). Without one, Spring's defaults apply: log and
-	 * propagate for one-time tasks, log and suppress for repeating ones.
+	 * Set what handles an exception thrown by any task scheduled from now on, wall or
+	 * elapsed (as {@link ThreadPoolTaskScheduler#setErrorHandler(ErrorHandler)}; it is
+	 * also set on the elapsed-time scheduler when that is a
+	 * {@link ThreadPoolTaskScheduler} or a {@link ConcurrentTaskScheduler}). Without one,
+	 * Spring's defaults apply: log and propagate for one-time tasks, log and suppress for
+	 * repeating ones.
 	 * @param errorHandler the error handler
 	 */
 	public void setErrorHandler(ErrorHandler errorHandler) {
@@ -284,7 +295,10 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		return this.elapsedScheduler.scheduleWithFixedDelay(elapsed(task), delay);
 	}
 
-	/** The start time is turned into a delay once: after that the task is elapsed-time only. */
+	/**
+	 * The start time is turned into a delay once: after that the task is elapsed-time
+	 * only.
+	 */
 	private Instant elapsedStart(Instant startTime) {
 		Duration delay = Duration.between(this.timeSource.wallTime(), startTime);
 		return this.elapsedScheduler.getClock().instant().plus(delay.isNegative() ? Duration.ZERO : delay);
@@ -299,10 +313,7 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 * @return the wall tasks, by name
 	 */
 	public List<WallTaskInfo> wallTasks() {
-		return this.wallTasks.stream()
-			.map(WallTask::info)
-			.sorted(Comparator.comparing(WallTaskInfo::task))
-			.toList();
+		return this.wallTasks.stream().map(WallTask::info).sorted(Comparator.comparing(WallTaskInfo::task)).toList();
 	}
 
 	@Override
@@ -347,9 +358,9 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Sets {@link ScheduledRun#current()} around a fixed-rate or fixed-delay task. Its errors
-	 * go to the elapsed-time scheduler's error handler, which {@link #setErrorHandler} keeps in
-	 * step with this scheduler's.
+	 * Sets {@link ScheduledRun#current()} around a fixed-rate or fixed-delay task. Its
+	 * errors go to the elapsed-time scheduler's error handler, which
+	 * {@link #setErrorHandler} keeps in step with this scheduler's.
 	 */
 	private final class ElapsedTask implements Runnable {
 
@@ -378,8 +389,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * A {@link ThreadPoolTaskScheduler} that remembers its error handler (it has no getter),
-	 * so that a handler set by Boot's customizers reaches wall tasks too.
+	 * A {@link ThreadPoolTaskScheduler} that remembers its error handler (it has no
+	 * getter), so that a handler set by Boot's customizers reaches wall tasks too.
 	 */
 	@SuppressWarnings("serial")
 	private static final class ErrorHandlerRecordingScheduler extends ThreadPoolTaskScheduler {

@@ -21,12 +21,12 @@ import org.springframework.util.Assert;
 /**
  * Compares the wall clock with the monotonic clock every check interval.
  * <p>
- * The skew is {@code (wall - wall0) - (mono - mono0)}. When it changes by more than the jump
- * threshold between two checks the wall clock was stepped, and a {@link ClockJumpEvent} is
- * published. When the monotonic gap between two checks exceeds the interval plus the stall
- * threshold the process was not running, and a {@link ProcessStallEvent} is published. Both
- * are logged at WARN. Daylight-saving transitions change neither clock (wall time is UTC), so
- * they are never reported.
+ * The skew is {@code (wall - wall0) - (mono - mono0)}. When it changes by more than the
+ * jump threshold between two checks the wall clock was stepped, and a
+ * {@link ClockJumpEvent} is published. When the monotonic gap between two checks exceeds
+ * the interval plus the stall threshold the process was not running, and a
+ * {@link ProcessStallEvent} is published. Both are logged at WARN. Daylight-saving
+ * transitions change neither clock (wall time is UTC), so they are never reported.
  */
 public class ClockJumpDetector {
 
@@ -85,8 +85,8 @@ public class ClockJumpDetector {
 	}
 
 	/**
-	 * Create a detector that runs its checks on the given executor (for tests with a manual
-	 * executor); the executor is not shut down by the detector.
+	 * Create a detector that runs its checks on the given executor (for tests with a
+	 * manual executor); the executor is not shut down by the detector.
 	 * @param timeSource the clocks to compare
 	 * @param checkInterval time between checks
 	 * @param jumpThreshold skew change that counts as a jump
@@ -136,7 +136,8 @@ public class ClockJumpDetector {
 			long uncertainty = this.lastUncertainty + reading.uncertaintyNanos();
 			if (Math.abs(change) > this.jumpThreshold.toNanos() + uncertainty) {
 				JumpDirection direction = (change > 0) ? JumpDirection.FORWARD : JumpDirection.BACKWARD;
-				events.add(new ClockJumpEvent(this, direction, Duration.ofNanos(Math.abs(change)), this.lastWall, wall));
+				events
+					.add(new ClockJumpEvent(this, direction, Duration.ofNanos(Math.abs(change)), this.lastWall, wall));
 			}
 			long expected = this.checkInterval.toNanos();
 			if (gap > expected + this.stallThreshold.toNanos()) {

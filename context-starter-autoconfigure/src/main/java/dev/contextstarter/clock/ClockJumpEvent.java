@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The wall clock was stepped: between two checks it moved more (or less) than the monotonic
- * clock by more than the jump threshold.
+ * The wall clock was stepped: between two checks it moved more (or less) than the
+ * monotonic clock by more than the jump threshold.
  */
 public final class ClockJumpEvent extends ClockEvent {
 

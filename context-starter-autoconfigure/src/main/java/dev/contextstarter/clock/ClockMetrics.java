@@ -40,16 +40,18 @@ public class ClockMetrics implements ApplicationListener<ClockEvent>, ScheduledR
 			.baseUnit("seconds")
 			.register(registry);
 		for (JumpDirection direction : JumpDirection.values()) {
-			this.jumps.put(direction, Counter.builder("context.clock.jumps")
-				.description("Wall-clock jumps")
-				.tag("direction", direction.tagValue())
-				.register(registry));
+			this.jumps.put(direction,
+					Counter.builder("context.clock.jumps")
+						.description("Wall-clock jumps")
+						.tag("direction", direction.tagValue())
+						.register(registry));
 		}
 		for (MisfirePolicy policy : MisfirePolicy.values()) {
-			this.misfires.put(policy, Counter.builder("context.scheduler.misfires")
-				.description("Wall-clock task wakes later than the grace period, by the policy applied")
-				.tag("policy", policy.tagValue())
-				.register(registry));
+			this.misfires.put(policy,
+					Counter.builder("context.scheduler.misfires")
+						.description("Wall-clock task wakes later than the grace period, by the policy applied")
+						.tag("policy", policy.tagValue())
+						.register(registry));
 		}
 		this.stalls = Counter.builder("context.clock.stalls").description("Process stalls").register(registry);
 		this.lateness = Timer.builder("context.scheduler.lateness")

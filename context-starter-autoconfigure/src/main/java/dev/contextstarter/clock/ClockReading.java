@@ -4,9 +4,9 @@ import java.time.Instant;
 
 /**
  * One reading of both clocks. The wall clock is read between two monotonic reads; the
- * monotonic value is their midpoint and {@code uncertaintyNanos} half their distance, so a
- * thread preempted between the reads (a busy machine, a slow {@code libfaketime} read) is
- * not mistaken for a clock jump.
+ * monotonic value is their midpoint and {@code uncertaintyNanos} half their distance, so
+ * a thread preempted between the reads (a busy machine, a slow {@code libfaketime} read)
+ * is not mistaken for a clock jump.
  *
  * @param wall the wall time
  * @param mono the monotonic time matching it

@@ -45,8 +45,7 @@ public final class ProcessStallEvent extends ClockEvent {
 
 	@Override
 	public String toString() {
-		return "Process stalled for " + seconds(this.stall) + " (" + seconds(this.gap)
-				+ " between two clock checks)";
+		return "Process stalled for " + seconds(this.stall) + " (" + seconds(this.gap) + " between two clock checks)";
 	}
 
 }

@@ -11,7 +11,10 @@ public enum RunReason {
 	/** A wall-clock occurrence run late, but within the grace period. */
 	LATE,
 
-	/** One coalesced run for occurrences missed beyond the grace period ({@code fire-once}). */
+	/**
+	 * One coalesced run for occurrences missed beyond the grace period
+	 * ({@code fire-once}).
+	 */
 	MISFIRE,
 
 	/** A wall-clock occurrence repeated after the clock went back ({@code rerun}). */

@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
  * What a running task can learn about its run from {@link #current()}.
  *
  * @param task the task's name (for {@code @Scheduled} methods, the qualified method name)
- * @param nominalTime the occurrence this run stands for (for elapsed tasks, the start time)
+ * @param nominalTime the occurrence this run stands for (for elapsed tasks, the start
+ * time)
  * @param actualTime the wall time the run started
- * @param missedCount for a {@code fire-once} run, the other occurrences more than the grace
- * period late that it stands for; otherwise 0
+ * @param missedCount for a {@code fire-once} run, the other occurrences more than the
+ * grace period late that it stands for; otherwise 0
  * @param reason why the task runs now
  */
 public record ScheduledRun(String task, Instant nominalTime, Instant actualTime, long missedCount, RunReason reason) {

@@ -1,8 +1,8 @@
 package dev.contextstarter.clock;
 
 /**
- * Told about the runs and misfires of a {@link ClockJumpAwareTaskScheduler}'s tasks (metrics
- * use it). Called on the scheduler's thread: keep it cheap.
+ * Told about the runs and misfires of a {@link ClockJumpAwareTaskScheduler}'s tasks
+ * (metrics use it). Called on the scheduler's thread: keep it cheap.
  */
 public interface ScheduledRunListener {
 
@@ -14,12 +14,13 @@ public interface ScheduledRunListener {
 	}
 
 	/**
-	 * A wall-clock task woke up beyond its grace period and the misfire policy was applied.
+	 * A wall-clock task woke up beyond its grace period and the misfire policy was
+	 * applied.
 	 * @param task the task's name
 	 * @param policy the policy applied
-	 * @param missed how many occurrences more than the grace period late it took: run once for
-	 * ({@code fire-once}) or skipped ({@code skip}); for a trigger that is not one of Spring's,
-	 * only those the trigger returned
+	 * @param missed how many occurrences more than the grace period late it took: run
+	 * once for ({@code fire-once}) or skipped ({@code skip}); for a trigger that is not
+	 * one of Spring's, only those the trigger returned
 	 */
 	default void onMisfire(String task, MisfirePolicy policy, long missed) {
 	}

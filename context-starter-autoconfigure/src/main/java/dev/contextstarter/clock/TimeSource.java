@@ -6,8 +6,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The two clocks a process has: the wall clock, which can be stepped (NTP, an operator, a VM
- * restore), and a monotonic clock, which only moves forward at a steady rate.
+ * The two clocks a process has: the wall clock, which can be stepped (NTP, an operator, a
+ * VM restore), and a monotonic clock, which only moves forward at a steady rate.
  * <p>
  * Everything in this package reads time through this interface so that tests can step
  * either clock by hand.

@@ -6,22 +6,25 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a wall task does when it wakes, decided from its state, one reading of the clocks and
- * its trigger's answers alone: no executor, no lock, no log, no listener. {@link WallTask}
- * applies the decision. The only calls out are to the trigger, through {@link Occurrences},
- * and they are the calls Spring's scheduler would make.
+ * What a wall task does when it wakes, decided from its state, one reading of the clocks
+ * and its trigger's answers alone: no executor, no lock, no log, no listener.
+ * {@link WallTask} applies the decision. The only calls out are to the trigger, through
+ * {@link Occurrences}, and they are the calls Spring's scheduler would make.
  */
 final class WakeDecision {
 
-	/** Upper bound on occurrences counted or skipped in one wake (an every-second cron over years). */
+	/**
+	 * Upper bound on occurrences counted or skipped in one wake (an every-second cron
+	 * over years).
+	 */
 	static final int MAX_COUNTED_OCCURRENCES = 100_000;
 
 	private WakeDecision() {
 	}
 
 	/**
-	 * Decide what a wall task does at this wake: wait (re-armed towards its occurrence), skip
-	 * what it missed, or run.
+	 * Decide what a wall task does at this wake: wait (re-armed towards its occurrence),
+	 * skip what it missed, or run.
 	 * @param state the task's state
 	 * @param rules what does not change over the task's life
 	 * @param reading the clocks, read once at this wake
@@ -32,7 +35,8 @@ final class WakeDecision {
 		Instant now = reading.wall();
 		Instant next = state.next();
 		Duration back = Duration.between(now, state.anchorWall().plusNanos(reading.mono() - state.anchorMono()));
-		// a thread preempted between its two clock reads must not look like a backward jump
+		// a thread preempted between its two clock reads must not look like a backward
+		// jump
 		Duration threshold = rules.jumpThreshold().plusNanos(state.anchorUncertainty() + reading.uncertaintyNanos());
 		BackwardJump backward = null;
 		if (back.compareTo(threshold) > 0) {
@@ -51,7 +55,8 @@ final class WakeDecision {
 			outcome = new Plan(runOf(state, rules, next, now, 0, reason), null, 1, next, null, false);
 		}
 		else if (!rules.repeating()) {
-			// an instant task runs once, whatever the policy: there is no later occurrence
+			// an instant task runs once, whatever the policy: there is no later
+			// occurrence
 			outcome = new Plan(runOf(state, rules, next, now, 0, RunReason.MISFIRE), MisfirePolicy.FIRE_ONCE, 1, next,
 					null, false);
 		}
@@ -70,7 +75,8 @@ final class WakeDecision {
 
 	/**
 	 * Apply the backward policy after the wall clock went back by {@code jump}.
-	 * @return where the task now waits and why, or {@code null} when nothing changes worth telling
+	 * @return where the task now waits and why, or {@code null} when nothing changes
+	 * worth telling
 	 */
 	private static @Nullable BackwardJump onBackwardJump(Duration jump, Instant now, Instant next, Rules rules,
 			Occurrences occurrences) {
@@ -80,7 +86,8 @@ final class WakeDecision {
 		}
 		BackwardPolicy policy = rules.policy().backwardPolicy();
 		if (!rules.askableAhead()) {
-			// only Spring's triggers can be asked where to resume: others keep their occurrence
+			// only Spring's triggers can be asked where to resume: others keep their
+			// occurrence
 			policy = BackwardPolicy.HOLD;
 		}
 		else if (policy == BackwardPolicy.AUTO) {
@@ -96,10 +103,11 @@ final class WakeDecision {
 	}
 
 	/**
-	 * Take the occurrences from {@code first} on that are late beyond the grace period. Each is
-	 * reported to the trigger as a run that started and ended {@code now} (one call per
-	 * occurrence, as a run would make); Spring's triggers are also asked ahead, to count the
-	 * occurrences they skip on their own (a cron trigger continues after the completion time).
+	 * Take the occurrences from {@code first} on that are late beyond the grace period.
+	 * Each is reported to the trigger as a run that started and ended {@code now} (one
+	 * call per occurrence, as a run would make); Spring's triggers are also asked ahead,
+	 * to count the occurrences they skip on their own (a cron trigger continues after the
+	 * completion time).
 	 */
 	private static Missed takeMissed(Instant first, Instant now, Rules rules, Occurrences occurrences) {
 		Instant lateBefore = now.minus(rules.policy().grace());
@@ -148,9 +156,12 @@ final class WakeDecision {
 	 * @param name the task's name
 	 * @param policy its policy
 	 * @param repeating whether it has a trigger (otherwise it runs once, at an instant)
-	 * @param askableAhead whether the trigger is one of Spring's, which may be asked ahead
-	 * @param jumpThreshold how far the wall clock must go back to count as a backward jump
-	 * @param checkInterval the longest the task sleeps; a run later than that is {@code LATE}
+	 * @param askableAhead whether the trigger is one of Spring's, which may be asked
+	 * ahead
+	 * @param jumpThreshold how far the wall clock must go back to count as a backward
+	 * jump
+	 * @param checkInterval the longest the task sleeps; a run later than that is
+	 * {@code LATE}
 	 */
 	record Rules(String name, WallTaskPolicy policy, boolean repeating, boolean askableAhead, Duration jumpThreshold,
 			Duration checkInterval) {
@@ -162,12 +173,15 @@ final class WakeDecision {
 	interface Occurrences {
 
 		/**
-		 * The trigger's next occurrence once {@code occurrence} is reported as a run that started
-		 * and ended {@code now} (the call a run makes; any trigger).
+		 * The trigger's next occurrence once {@code occurrence} is reported as a run that
+		 * started and ended {@code now} (the call a run makes; any trigger).
 		 */
 		@Nullable Instant afterRunAt(Instant occurrence, Instant now);
 
-		/** The next occurrence after {@code instant}, asked ahead (Spring's triggers only). */
+		/**
+		 * The next occurrence after {@code instant}, asked ahead (Spring's triggers
+		 * only).
+		 */
 		@Nullable Instant after(Instant instant);
 
 	}
@@ -176,7 +190,8 @@ final class WakeDecision {
 	 * The decision of one wake.
 	 *
 	 * @param outcome what the task does
-	 * @param backwardJump how it answered a backward jump of the wall clock, if it saw one
+	 * @param backwardJump how it answered a backward jump of the wall clock, if it saw
+	 * one
 	 */
 	record Decision(Outcome outcome, @Nullable BackwardJump backwardJump) {
 	}
@@ -185,6 +200,7 @@ final class WakeDecision {
 	 * What the task does at a wake: {@link Wait}, {@link Skip} or run ({@link Plan}).
 	 */
 	sealed interface Outcome permits Wait, Skip, Plan {
+
 	}
 
 	/**
@@ -204,8 +220,8 @@ final class WakeDecision {
 	 * @param following the next occurrence, or {@code null} if the trigger has none
 	 * @param lateness how late the first one is
 	 */
-	record Skip(Instant first, Instant latest, long count, @Nullable Instant following, Duration lateness)
-			implements Outcome {
+	record Skip(Instant first, Instant latest, long count, @Nullable Instant following,
+			Duration lateness) implements Outcome {
 	}
 
 	/**

@@ -28,15 +28,18 @@ import dev.contextstarter.clock.WakeDecision.Wait;
 
 /**
  * One wall task: its occurrences, high-water mark and the pending wake. As a future it is
- * the future of the pending occurrence, like Spring's {@code ReschedulingRunnable}. What to do
- * at a wake is {@link WakeDecision}'s to decide; the task applies it under its lock, then runs
- * outside it.
+ * the future of the pending occurrence, like Spring's {@code ReschedulingRunnable}. What
+ * to do at a wake is {@link WakeDecision}'s to decide; the task applies it under its
+ * lock, then runs outside it.
  */
 final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrences {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClockJumpAwareTaskScheduler.class);
 
-	/** Triggers of this package answer from their context alone, so they may be asked ahead. */
+	/**
+	 * Triggers of this package answer from their context alone, so they may be asked
+	 * ahead.
+	 */
 	private static final String SPRING_TRIGGERS_PACKAGE = "org.springframework.scheduling.support.";
 
 	private final ClockJumpAwareTaskScheduler scheduler;
@@ -47,7 +50,10 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 
 	private final @Nullable Trigger trigger;
 
-	/** Whether the trigger is one of Spring's, which may be asked ahead without side effects. */
+	/**
+	 * Whether the trigger is one of Spring's, which may be asked ahead without side
+	 * effects.
+	 */
 	private final boolean askableAhead;
 
 	/** One context for the task's life, updated after each run, as Spring does. */
@@ -59,7 +65,10 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 
 	private final ErrorHandler errorHandler;
 
-	/** The future of the occurrence waited for (or running); replaced when the next is armed. */
+	/**
+	 * The future of the occurrence waited for (or running); replaced when the next is
+	 * armed.
+	 */
 	private CompletableFuture<Object> occurrence = new CompletableFuture<>();
 
 	/** The occurrence waited for; {@code null} once finished. */
@@ -69,7 +78,9 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 
 	private @Nullable ScheduledRun lastRun;
 
-	/** Wall and monotonic readings at the last look at the clock, to measure jumps since. */
+	/**
+	 * Wall and monotonic readings at the last look at the clock, to measure jumps since.
+	 */
 	private Instant anchorWall = Instant.EPOCH;
 
 	private long anchorMono;
@@ -83,8 +94,8 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 
 	private boolean cancelled;
 
-	WallTask(ClockJumpAwareTaskScheduler scheduler, Runnable runnable, @Nullable Trigger trigger,
-			WallTaskPolicy policy, ErrorHandler errorHandler) {
+	WallTask(ClockJumpAwareTaskScheduler scheduler, Runnable runnable, @Nullable Trigger trigger, WallTaskPolicy policy,
+			ErrorHandler errorHandler) {
 		this.scheduler = scheduler;
 		this.runnable = runnable;
 		this.name = runnable.toString();
@@ -134,8 +145,7 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 		else if (delay.compareTo(this.scheduler.checkInterval()) > 0) {
 			delay = this.scheduler.checkInterval();
 		}
-		this.wake = this.scheduler.timer().schedule(this::wake, delay.toNanos(),
-				TimeUnit.NANOSECONDS);
+		this.wake = this.scheduler.timer().schedule(this::wake, delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/** Re-arm after a wake; a pool that is shutting down ends the task. */
@@ -166,7 +176,9 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 		}
 	}
 
-	/** Look at the clocks: re-arm, apply the misfire policy, or return the run to do now. */
+	/**
+	 * Look at the clocks: re-arm, apply the misfire policy, or return the run to do now.
+	 */
 	private synchronized @Nullable Plan decide() {
 		this.wake = null;
 		Instant next = this.next;
@@ -210,7 +222,10 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 		return (Plan) outcome;
 	}
 
-	/** Report a run of {@code occurrence} from {@code now} to {@code now} to the trigger and ask it. */
+	/**
+	 * Report a run of {@code occurrence} from {@code now} to {@code now} to the trigger
+	 * and ask it.
+	 */
 	@Override
 	public @Nullable Instant afterRunAt(Instant occurrence, Instant now) {
 		Trigger trigger = this.trigger;
@@ -240,7 +255,8 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 			this.lastRun = run;
 			this.highWater = later(this.highWater, run.nominalTime());
 			if (propagated != null) {
-				// the error handler rethrew: no further runs, the future fails, as in Spring
+				// the error handler rethrew: no further runs, the future fails, as in
+				// Spring
 				end();
 				this.occurrence.completeExceptionally(propagated);
 				return;
@@ -271,7 +287,9 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 		}
 	}
 
-	/** Hand a task's exception to the error handler; return what it rethrew, if anything. */
+	/**
+	 * Hand a task's exception to the error handler; return what it rethrew, if anything.
+	 */
 	private @Nullable Throwable handle(Throwable ex) {
 		Throwable cause = (ex instanceof UndeclaredThrowableException undeclared
 				&& undeclared.getUndeclaredThrowable() != null) ? undeclared.getUndeclaredThrowable() : ex;
@@ -284,7 +302,9 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 		}
 	}
 
-	/** Ask one of Spring's triggers, which answer from their context alone, ahead of time. */
+	/**
+	 * Ask one of Spring's triggers, which answer from their context alone, ahead of time.
+	 */
 	@Override
 	public @Nullable Instant after(Instant instant) {
 		Trigger trigger = this.trigger;
@@ -349,12 +369,14 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 	}
 
 	@Override
-	public Object get(long timeout, TimeUnit unit)
-			throws InterruptedException, ExecutionException, TimeoutException {
+	public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
 		return occurrence().get(timeout, unit);
 	}
 
-	/** Until the pending occurrence in wall time; once finished, since the last run's (negative). */
+	/**
+	 * Until the pending occurrence in wall time; once finished, since the last run's
+	 * (negative).
+	 */
 	@Override
 	public long getDelay(TimeUnit unit) {
 		Instant target;

@@ -7,11 +7,12 @@ import java.net.UnknownHostException;
  * An IPv4 or IPv6 address range in CIDR notation, such as {@code 10.0.0.0/8} or
  * {@code ::1/128}. A bare address is a range of one.
  * <p>
- * IPv4-mapped IPv6 addresses ({@code ::ffff:10.1.1.1}, what a dual-stack socket may report
- * for an IPv4 client) are the IPv4 addresses they carry: they match IPv4 ranges, and a range
- * written in the mapped form ({@code ::ffff:10.0.0.0/104}) is the IPv4 range
- * {@code 10.0.0.0/8}, matching both forms of its addresses. Other IPv6 addresses, including
- * the deprecated IPv4-compatible form {@code ::10.1.1.1}, never match an IPv4 range.
+ * IPv4-mapped IPv6 addresses ({@code ::ffff:10.1.1.1}, what a dual-stack socket may
+ * report for an IPv4 client) are the IPv4 addresses they carry: they match IPv4 ranges,
+ * and a range written in the mapped form ({@code ::ffff:10.0.0.0/104}) is the IPv4 range
+ * {@code 10.0.0.0/8}, matching both forms of its addresses. Other IPv6 addresses,
+ * including the deprecated IPv4-compatible form {@code ::10.1.1.1}, never match an IPv4
+ * range.
  */
 public final class CidrRange {
 
@@ -41,7 +42,8 @@ public final class CidrRange {
 		int slash = trimmed.indexOf('/');
 		String address = (slash >= 0) ? trimmed.substring(0, slash) : trimmed;
 		byte[] bytes = parseLiteral(address, notation);
-		// InetAddress turns an IPv4-mapped literal into its IPv4 address: its prefix counts
+		// InetAddress turns an IPv4-mapped literal into its IPv4 address: its prefix
+		// counts
 		// the 96 bits of the mapping too.
 		boolean mapped = bytes.length == 4 && address.indexOf(':') >= 0;
 		int mappingBits = mapped ? MAPPED_PREFIX_BITS : 0;
@@ -54,12 +56,12 @@ public final class CidrRange {
 			}
 			prefix = Integer.parseInt(digits);
 			if (prefix > maxPrefix) {
-				throw new IllegalArgumentException(
-						"'" + notation + "' has a prefix length above " + maxPrefix);
+				throw new IllegalArgumentException("'" + notation + "' has a prefix length above " + maxPrefix);
 			}
 			if (prefix < mappingBits) {
-				throw new IllegalArgumentException("'" + notation + "' reaches beyond the IPv4-mapped addresses ::ffff:0:0/96;"
-						+ " write an IPv4 range or an IPv6 range without the mapped form");
+				throw new IllegalArgumentException(
+						"'" + notation + "' reaches beyond the IPv4-mapped addresses ::ffff:0:0/96;"
+								+ " write an IPv4 range or an IPv6 range without the mapped form");
 			}
 		}
 		return new CidrRange(trimmed, bytes, prefix - mappingBits);
@@ -85,8 +87,9 @@ public final class CidrRange {
 	}
 
 	/**
-	 * Whether the address lies in this range. IPv4 and IPv6 ranges never match each other,
-	 * except through IPv4-mapped addresses, which count as the IPv4 address they carry.
+	 * Whether the address lies in this range. IPv4 and IPv6 ranges never match each
+	 * other, except through IPv4-mapped addresses, which count as the IPv4 address they
+	 * carry.
 	 * @param address the address
 	 * @return whether it matches
 	 */

@@ -1,8 +1,8 @@
 package dev.contextstarter.requestid;
 
 /**
- * A task that runs under a given request context and gives the running thread its previous
- * context back afterwards; for code that hands work to another thread.
+ * A task that runs under a given request context and gives the running thread its
+ * previous context back afterwards; for code that hands work to another thread.
  */
 public final class ContextRunnable implements Runnable {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads inbound header values by name, for {@link InboundContextResolver}. HTTP header names
- * are matched in any letter case.
+ * Reads inbound header values by name, for {@link InboundContextResolver}. HTTP header
+ * names are matched in any letter case.
  */
 @FunctionalInterface
 public interface HeaderSource {
@@ -14,8 +14,8 @@ public interface HeaderSource {
 	/**
 	 * Return every value of a header.
 	 * @param name the header name
-	 * @return the values in arrival order, empty if absent; a value that could not be read as
-	 * text is {@code null}
+	 * @return the values in arrival order, empty if absent; a value that could not be
+	 * read as text is {@code null}
 	 */
 	List<? extends @Nullable String> values(String name);
 

@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@link RequestIdContext} of an inbound request or message from its headers: the
- * first valid ID among the configured ID headers wins, otherwise a new ID is generated; each
- * configured field is taken when it arrived exactly once with a valid value.
+ * Builds the {@link RequestIdContext} of an inbound request or message from its headers:
+ * the first valid ID among the configured ID headers wins, otherwise a new ID is
+ * generated; each configured field is taken when it arrived exactly once with a valid
+ * value.
  */
 public final class InboundContextResolver {
 

@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
- * Which MDC keys a {@link RequestIdContext} is written under: one for the request ID and one
- * per configured field. Writes are skipped for keys whose value does not change, since an
- * MDC write costs far more than the scope switch itself.
+ * Which MDC keys a {@link RequestIdContext} is written under: one for the request ID and
+ * one per configured field. Writes are skipped for keys whose value does not change,
+ * since an MDC write costs far more than the scope switch itself.
  */
 public final class MdcMapping {
 
@@ -38,7 +38,8 @@ public final class MdcMapping {
 	}
 
 	/**
-	 * The mapping used when nothing is configured: the request ID under {@code requestId}.
+	 * The mapping used when nothing is configured: the request ID under
+	 * {@code requestId}.
 	 * @return the default mapping
 	 */
 	public static MdcMapping defaults() {
@@ -77,8 +78,8 @@ public final class MdcMapping {
 	}
 
 	/**
-	 * Bring the current thread's MDC from {@code previous} to {@code next}, writing only the
-	 * keys whose value changes.
+	 * Bring the current thread's MDC from {@code previous} to {@code next}, writing only
+	 * the keys whose value changes.
 	 * @param previous the context the MDC currently reflects
 	 * @param next the context it should reflect
 	 */

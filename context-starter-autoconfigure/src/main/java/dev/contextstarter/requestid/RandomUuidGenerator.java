@@ -5,9 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Generates canonical lowercase UUID version 4 strings from {@link ThreadLocalRandom}.
  * <p>
- * {@link java.util.UUID#randomUUID()} draws from one shared {@code SecureRandom} and becomes
- * a point of contention under load. A request ID is a label for following a request, not a
- * secret or a token, so a per-thread, non-cryptographic source is enough.
+ * {@link java.util.UUID#randomUUID()} draws from one shared {@code SecureRandom} and
+ * becomes a point of contention under load. A request ID is a label for following a
+ * request, not a secret or a token, so a per-thread, non-cryptographic source is enough.
  */
 public final class RandomUuidGenerator implements RequestIdGenerator {
 
@@ -17,7 +17,8 @@ public final class RandomUuidGenerator implements RequestIdGenerator {
 	public String generateId() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
-		long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+		long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF
+																				// variant
 		byte[] text = new byte[36];
 		writeHex(text, 0, high >>> 32, 8);
 		text[8] = '-';

@@ -11,18 +11,22 @@ import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds the {@link RequestIdContext} of the current thread and keeps the MDC in step with it.
+ * Holds the {@link RequestIdContext} of the current thread and keeps the MDC in step with
+ * it.
  * <p>
- * Open a context with {@link #open(RequestIdContext)} in a try-with-resources block; closing
- * the scope restores whatever the thread held before (it never just clears). Another thread's
- * current context can be read with {@link #currentOf(Thread)}, which is what the watchdog
- * uses to say which request a stuck thread was serving.
+ * Open a context with {@link #open(RequestIdContext)} in a try-with-resources block;
+ * closing the scope restores whatever the thread held before (it never just clears).
+ * Another thread's current context can be read with {@link #currentOf(Thread)}, which is
+ * what the watchdog uses to say which request a stuck thread was serving.
  */
 public final class RequestIdContextHolder {
 
 	private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(RequestIdContextHolder::registerSlot);
 
-	/** Every thread's slot, so that other threads can read it; weak so dead threads drop out. */
+	/**
+	 * Every thread's slot, so that other threads can read it; weak so dead threads drop
+	 * out.
+	 */
 	private static final Map<Thread, Slot> SLOTS = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private static volatile MdcMapping mdcMapping = MdcMapping.defaults();
@@ -87,8 +91,9 @@ public final class RequestIdContextHolder {
 	}
 
 	/**
-	 * Replace this thread's context without a scope. For propagation libraries that restore the
-	 * previous value themselves; application code should use {@link #open(RequestIdContext)}.
+	 * Replace this thread's context without a scope. For propagation libraries that
+	 * restore the previous value themselves; application code should use
+	 * {@link #open(RequestIdContext)}.
 	 * @param context the new context, or {@code null} for none
 	 */
 	public static void set(@Nullable RequestIdContext context) {
@@ -97,10 +102,10 @@ public final class RequestIdContextHolder {
 	}
 
 	/**
-	 * Make {@code context} current and return the context it replaces, without allocating a
-	 * scope: for propagation code on hot paths, which must hand the returned value back to
-	 * {@link #set(RequestIdContext)} in a {@code finally} block. Application code should use
-	 * {@link #open(RequestIdContext)}.
+	 * Make {@code context} current and return the context it replaces, without allocating
+	 * a scope: for propagation code on hot paths, which must hand the returned value back
+	 * to {@link #set(RequestIdContext)} in a {@code finally} block. Application code
+	 * should use {@link #open(RequestIdContext)}.
 	 * @param context the new context, or {@code null} for none
 	 * @return the context the thread held before
 	 */
@@ -120,8 +125,8 @@ public final class RequestIdContextHolder {
 	}
 
 	/**
-	 * Set the MDC mapping. Called by the auto-configuration at start-up and reset when its
-	 * application context closes.
+	 * Set the MDC mapping. Called by the auto-configuration at start-up and reset when
+	 * its application context closes.
 	 * @param mapping the mapping
 	 */
 	public static void setMdcMapping(MdcMapping mapping) {
@@ -142,8 +147,9 @@ public final class RequestIdContextHolder {
 	}
 
 	/**
-	 * A thread's current context. Only its own thread writes it; the write is a release store
-	 * so that other threads read a fully built context, without the cost of a volatile write.
+	 * A thread's current context. Only its own thread writes it; the write is a release
+	 * store so that other threads read a fully built context, without the cost of a
+	 * volatile write.
 	 */
 	static final class Slot {
 

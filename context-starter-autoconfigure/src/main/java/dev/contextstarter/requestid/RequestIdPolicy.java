@@ -12,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether an inbound request ID may be used, and creates a new one when it may not.
+ * Decides whether an inbound request ID may be used, and creates a new one when it may
+ * not.
  * <p>
  * Valid means ASCII {@code [A-Za-z0-9_.:+/=-]} only, with a length within the configured
- * bounds. An ID that is missing, invalid, sent more than once or sent by an untrusted peer is
- * discarded entirely and replaced: never stripped or truncated, since that would keep text an
- * attacker chose. Replacements are reported to the {@link RequestIdRejectionListener} and
- * logged at DEBUG, without the rejected value.
+ * bounds. An ID that is missing, invalid, sent more than once or sent by an untrusted
+ * peer is discarded entirely and replaced: never stripped or truncated, since that would
+ * keep text an attacker chose. Replacements are reported to the
+ * {@link RequestIdRejectionListener} and logged at DEBUG, without the rejected value.
  */
 public final class RequestIdPolicy {
 
@@ -63,7 +64,8 @@ public final class RequestIdPolicy {
 	 * @param minLength the shortest ID accepted (at least 1)
 	 * @param maxLength the longest ID accepted (at most {@value #HARD_MAX_LENGTH})
 	 * @param trust whose IDs are accepted
-	 * @param trustedProxies the peers trusted under {@link RequestIdTrust#TRUSTED_PROXIES}
+	 * @param trustedProxies the peers trusted under
+	 * {@link RequestIdTrust#TRUSTED_PROXIES}
 	 * @param generator creates replacement IDs
 	 * @param rejectionListener told about every replacement
 	 */
@@ -77,7 +79,8 @@ public final class RequestIdPolicy {
 	 * @param minLength the shortest ID accepted (at least 1)
 	 * @param maxLength the longest ID accepted (at most {@value #HARD_MAX_LENGTH})
 	 * @param trust whose IDs are accepted
-	 * @param trustedProxies the peers trusted under {@link RequestIdTrust#TRUSTED_PROXIES}
+	 * @param trustedProxies the peers trusted under
+	 * {@link RequestIdTrust#TRUSTED_PROXIES}
 	 * @param unixSocketPeersTrusted whether a peer connected over a Unix domain socket is
 	 * trusted under {@link RequestIdTrust#TRUSTED_PROXIES}
 	 * @param generator creates replacement IDs
@@ -100,7 +103,8 @@ public final class RequestIdPolicy {
 	}
 
 	/**
-	 * A policy with the defaults: 1 to 128 characters, any valid ID accepted, random UUIDs.
+	 * A policy with the defaults: 1 to 128 characters, any valid ID accepted, random
+	 * UUIDs.
 	 * @return the policy
 	 */
 	public static RequestIdPolicy defaults() {
@@ -118,8 +122,8 @@ public final class RequestIdPolicy {
 	}
 
 	/**
-	 * Whether a value has the shape of a request ID or context field: allowed characters only,
-	 * and a length within the bounds.
+	 * Whether a value has the shape of a request ID or context field: allowed characters
+	 * only, and a length within the bounds.
 	 * @param candidate the value
 	 * @param minLength the shortest length allowed
 	 * @param maxLength the longest length allowed
@@ -141,11 +145,11 @@ public final class RequestIdPolicy {
 
 	/**
 	 * Whether the peer of a connection may choose the request ID. Under
-	 * {@link RequestIdTrust#TRUSTED_PROXIES} an IP peer is trusted when a range contains its
-	 * address, a Unix domain socket peer only when such peers were trusted explicitly, and any
-	 * other or unknown peer never.
-	 * @param connectionPeer the address of the connection's other end (the socket's, never
-	 * one taken from forwarded headers), or {@code null} if unknown
+	 * {@link RequestIdTrust#TRUSTED_PROXIES} an IP peer is trusted when a range contains
+	 * its address, a Unix domain socket peer only when such peers were trusted
+	 * explicitly, and any other or unknown peer never.
+	 * @param connectionPeer the address of the connection's other end (the socket's,
+	 * never one taken from forwarded headers), or {@code null} if unknown
 	 * @return whether IDs from it are accepted
 	 */
 	public boolean isTrustedPeer(@Nullable SocketAddress connectionPeer) {
@@ -179,7 +183,8 @@ public final class RequestIdPolicy {
 		return switch (this.trust) {
 			case IF_VALID -> true;
 			case NEVER -> false;
-			case TRUSTED_PROXIES -> peer != null && this.trustedProxies.stream().anyMatch((range) -> range.contains(peer));
+			case TRUSTED_PROXIES ->
+				peer != null && this.trustedProxies.stream().anyMatch((range) -> range.contains(peer));
 		};
 	}
 

@@ -8,7 +8,9 @@ public enum RequestIdRejection {
 	/** No ID arrived. */
 	MISSING,
 
-	/** The ID had characters outside {@code [A-Za-z0-9_.:+/=-]} or a length out of bounds. */
+	/**
+	 * The ID had characters outside {@code [A-Za-z0-9_.:+/=-]} or a length out of bounds.
+	 */
 	INVALID,
 
 	/** The header arrived more than once. */

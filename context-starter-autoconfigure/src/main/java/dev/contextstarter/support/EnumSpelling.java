@@ -3,8 +3,8 @@ package dev.contextstarter.support;
 import java.util.Locale;
 
 /**
- * How the starter spells an enum value wherever a person reads or writes it (properties, metric
- * tags, actuator output, log lines): lower case with dashes, {@code FIRE_ONCE} as
+ * How the starter spells an enum value wherever a person reads or writes it (properties,
+ * metric tags, actuator output, log lines): lower case with dashes, {@code FIRE_ONCE} as
  * {@code fire-once}, the form Spring Boot binds a property value from.
  */
 public final class EnumSpelling {

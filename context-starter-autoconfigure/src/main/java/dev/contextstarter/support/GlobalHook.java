@@ -10,11 +10,11 @@ import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A JVM-wide hook (a Reactor hook, or any global switch) installed under a key and reference
- * counted: several application contexts in one JVM (tests start many) each install it, the
- * first adds it and the last to uninstall removes it. One instance counts once however often
- * it is installed; one installed before {@link #forget(String)} removes nothing later. For the
- * starter's own use.
+ * A JVM-wide hook (a Reactor hook, or any global switch) installed under a key and
+ * reference counted: several application contexts in one JVM (tests start many) each
+ * install it, the first adds it and the last to uninstall removes it. One instance counts
+ * once however often it is installed; one installed before {@link #forget(String)}
+ * removes nothing later. For the starter's own use.
  */
 public final class GlobalHook {
 
@@ -81,7 +81,8 @@ public final class GlobalHook {
 	}
 
 	/**
-	 * Undo {@link #install()}; the hook goes once no other installation of its key remains.
+	 * Undo {@link #install()}; the hook goes once no other installation of its key
+	 * remains.
 	 */
 	public void uninstall() {
 		synchronized (installations) {
@@ -109,8 +110,8 @@ public final class GlobalHook {
 	}
 
 	/**
-	 * Forget every installation of a key, for test kits that reset global state; the caller
-	 * removes the hook itself.
+	 * Forget every installation of a key, for test kits that reset global state; the
+	 * caller removes the hook itself.
 	 * @param key the key
 	 * @return whether any installation was counted
 	 */

@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * Calls listeners so that one that fails is logged and neither stops the others nor reaches
- * the caller (a request, a scheduled run, the watchdog's thread). For the starter's own use.
+ * Calls listeners so that one that fails is logged and neither stops the others nor
+ * reaches the caller (a request, a scheduled run, the watchdog's thread). For the
+ * starter's own use.
  */
 public final class ListenerCalls {
 
@@ -18,7 +19,8 @@ public final class ListenerCalls {
 	 * @param <L> the listener type
 	 * @param listeners the listeners
 	 * @param call what to call on each
-	 * @param logger where a failure is logged (as WARN, with the listener and its exception)
+	 * @param logger where a failure is logged (as WARN, with the listener and its
+	 * exception)
 	 */
 	public static <L> void callEach(Iterable<? extends L> listeners, Consumer<? super L> call, Logger logger) {
 		for (L listener : listeners) {
@@ -31,7 +33,8 @@ public final class ListenerCalls {
 	 * @param <L> the listener type
 	 * @param listener the listener
 	 * @param call what to call on it
-	 * @param logger where a failure is logged (as WARN, with the listener and its exception)
+	 * @param logger where a failure is logged (as WARN, with the listener and its
+	 * exception)
 	 */
 	public static <L> void callIsolated(L listener, Consumer<? super L> call, Logger logger) {
 		try {

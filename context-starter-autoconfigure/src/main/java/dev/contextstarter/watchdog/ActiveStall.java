@@ -1,8 +1,9 @@
 package dev.contextstarter.watchdog;
 
 /**
- * A stall in progress: the watched thread, when its stuck task started, the report published
- * when it was found, and the stack samples taken since. Used by the watchdog thread only.
+ * A stall in progress: the watched thread, when its stuck task started, the report
+ * published when it was found, and the stack samples taken since. Used by the watchdog
+ * thread only.
  */
 final class ActiveStall {
 
@@ -21,7 +22,10 @@ final class ActiveStall {
 		this.samples = samples;
 	}
 
-	/** One more sample of the stuck thread, while the cap allows: a stack costs a safepoint. */
+	/**
+	 * One more sample of the stuck thread, while the cap allows: a stack costs a
+	 * safepoint.
+	 */
 	void sample(Thread thread) {
 		if (!this.samples.full()) {
 			this.samples.add(thread.getStackTrace(), thread.getState());

@@ -5,8 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells the application's own stack frames from those of the JDK and the libraries it runs on
- * (Reactor, Netty, Spring, logging), which say little about which code stalled a thread.
+ * Tells the application's own stack frames from those of the JDK and the libraries it
+ * runs on (Reactor, Netty, Spring, logging), which say little about which code stalled a
+ * thread.
  */
 final class ApplicationFrames {
 
@@ -52,7 +53,9 @@ final class ApplicationFrames {
 		return false;
 	}
 
-	/** {@code package.Class.method(File.java:line)}, without the class loader and module. */
+	/**
+	 * {@code package.Class.method(File.java:line)}, without the class loader and module.
+	 */
 	static String describe(StackTraceElement frame) {
 		String file = frame.getFileName();
 		String where = (file == null) ? "Unknown Source"

@@ -4,10 +4,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.blockhound.BlockHound;
 
 /**
- * Installs BlockHound once per JVM, with the integrations found on the class path (Reactor's and
- * Netty's mark their non-blocking threads) and a callback that reports each blocking call to the
- * watchdogs registered with {@link BlockingCallDispatch} instead of throwing. Only loaded when
- * BlockHound is on the class path.
+ * Installs BlockHound once per JVM, with the integrations found on the class path
+ * (Reactor's and Netty's mark their non-blocking threads) and a callback that reports
+ * each blocking call to the watchdogs registered with {@link BlockingCallDispatch}
+ * instead of throwing. Only loaded when BlockHound is on the class path.
  */
 final class BlockHoundInstaller {
 
@@ -22,8 +22,8 @@ final class BlockHoundInstaller {
 	}
 
 	/**
-	 * Install BlockHound unless done already; a failed installation fails every later call too
-	 * (BlockHound cannot be installed twice).
+	 * Install BlockHound unless done already; a failed installation fails every later
+	 * call too (BlockHound cannot be installed twice).
 	 */
 	static synchronized void installOnce() {
 		if (failure != null) {
@@ -35,8 +35,8 @@ final class BlockHoundInstaller {
 		try {
 			BlockHound.builder()
 				.loadIntegrations()
-				.blockingMethodCallback((method) -> BlockingCallDispatch.blockingCall(method.getClassName(),
-						method.getName()))
+				.blockingMethodCallback(
+						(method) -> BlockingCallDispatch.blockingCall(method.getClassName(), method.getName()))
 				.install();
 			installed = true;
 		}

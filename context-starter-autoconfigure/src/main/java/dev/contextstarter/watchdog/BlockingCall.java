@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 import dev.contextstarter.requestid.RequestIdContext;
 
 /**
- * A blocking call on a non-blocking thread, caught by BlockHound when the watchdog's BlockHound
- * integration is on: the exact call, however short, with the request it served. The call itself
- * went ahead; nothing was thrown into the caller's chain.
+ * A blocking call on a non-blocking thread, caught by BlockHound when the watchdog's
+ * BlockHound integration is on: the exact call, however short, with the request it
+ * served. The call itself went ahead; nothing was thrown into the caller's chain.
  *
  * @param id a number unique within one watchdog
  * @param threadName the calling thread's name
@@ -21,8 +21,8 @@ import dev.contextstarter.requestid.RequestIdContext;
  * @param requestContext the request the thread was serving, if any
  * @param stack the calling thread's stack from the blocking method down, trimmed
  */
-public record BlockingCall(long id, String threadName, long threadId, String pool, String method,
-		Instant detectedAt, @Nullable RequestIdContext requestContext, List<StackTraceElement> stack) {
+public record BlockingCall(long id, String threadName, long threadId, String pool, String method, Instant detectedAt,
+		@Nullable RequestIdContext requestContext, List<StackTraceElement> stack) {
 
 	public BlockingCall {
 		stack = List.copyOf(stack);
@@ -37,8 +37,8 @@ public record BlockingCall(long id, String threadName, long threadId, String poo
 	}
 
 	/**
-	 * The first frame outside the JDK, Reactor, Netty, Spring and logging: the application code
-	 * that made the call.
+	 * The first frame outside the JDK, Reactor, Netty, Spring and logging: the
+	 * application code that made the call.
 	 * @return the frame, or {@code null} when there is none
 	 */
 	public @Nullable StackTraceElement topApplicationFrame() {

@@ -7,15 +7,18 @@ import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * Where BlockHound's callback goes. BlockHound is installed once per JVM and never removed, so its
- * callback reaches whichever watchdogs report blocking calls now (one per application context,
- * one per test capture) and does nothing when none does.
+ * Where BlockHound's callback goes. BlockHound is installed once per JVM and never
+ * removed, so its callback reaches whichever watchdogs report blocking calls now (one per
+ * application context, one per test capture) and does nothing when none does.
  */
 final class BlockingCallDispatch {
 
 	private static final List<Watchdog> WATCHDOGS = new CopyOnWriteArrayList<>();
 
-	/** Set while a call is being queued, so that nothing the queuing does is reported again. */
+	/**
+	 * Set while a call is being queued, so that nothing the queuing does is reported
+	 * again.
+	 */
 	private static final ThreadLocal<Boolean> REPORTING = new ThreadLocal<>();
 
 	private BlockingCallDispatch() {

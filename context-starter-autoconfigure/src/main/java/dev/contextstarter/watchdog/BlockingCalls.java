@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 import dev.contextstarter.requestid.RequestIdContext;
 
 /**
- * The blocking calls BlockHound caught for one watchdog. The calling thread only queues the call
- * (lock-free: it must not block, and it is a non-blocking thread); the watchdog thread takes
- * them at its next check, then logs, counts and passes them on.
+ * The blocking calls BlockHound caught for one watchdog. The calling thread only queues
+ * the call (lock-free: it must not block, and it is a non-blocking thread); the watchdog
+ * thread takes them at its next check, then logs, counts and passes them on.
  */
 final class BlockingCalls {
 
@@ -50,7 +50,8 @@ final class BlockingCalls {
 	 * @param thread the calling thread
 	 * @param className the blocking method's class
 	 * @param methodName the blocking method
-	 * @param stack the calling thread's stack, with the reporting frames above the blocking method
+	 * @param stack the calling thread's stack, with the reporting frames above the
+	 * blocking method
 	 * @param context the calling thread's request context
 	 */
 	void offer(Thread thread, String className, String methodName, StackTraceElement[] stack,
@@ -86,7 +87,10 @@ final class BlockingCalls {
 		return this.total.get();
 	}
 
-	/** Calls counted but not kept, because more than {@value #MAX_PENDING} came between two checks. */
+	/**
+	 * Calls counted but not kept, because more than {@value #MAX_PENDING} came between
+	 * two checks.
+	 */
 	long notKept() {
 		return this.notKept.get();
 	}

@@ -6,8 +6,8 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A reusable task queued on one event loop. It is queued again only after it ran, so a stuck
- * loop never piles probes up; while it waits past the threshold the loop is stuck.
+ * A reusable task queued on one event loop. It is queued again only after it ran, so a
+ * stuck loop never piles probes up; while it waits past the threshold the loop is stuck.
  */
 final class EventLoopProbe extends WatchedThread implements Runnable {
 

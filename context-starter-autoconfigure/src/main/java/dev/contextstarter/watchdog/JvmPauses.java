@@ -1,9 +1,9 @@
 package dev.contextstarter.watchdog;
 
 /**
- * The last JVM-wide pauses the watchdog thread saw (its check woke up late), so that the time a
- * task spent paused with the whole JVM is not counted against the task. Used by the watchdog
- * thread only.
+ * The last JVM-wide pauses the watchdog thread saw (its check woke up late), so that the
+ * time a task spent paused with the whole JVM is not counted against the task. Used by
+ * the watchdog thread only.
  */
 final class JvmPauses {
 

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A global budget of full log reports per interval, and the summary of what did not fit: a
- * flood of stalls is bounded, but every stall still reaches the log, in full or in the summary
- * line written when the interval ends. Used by the watchdog thread only; the counts may be read
- * from any thread.
+ * A global budget of full log reports per interval, and the summary of what did not fit:
+ * a flood of stalls is bounded, but every stall still reaches the log, in full or in the
+ * summary line written when the interval ends. Used by the watchdog thread only; the
+ * counts may be read from any thread.
  */
 final class LogBudget {
 
@@ -43,7 +43,8 @@ final class LogBudget {
 	}
 
 	/**
-	 * Take one full report from the budget, opening a new interval if the last one is over.
+	 * Take one full report from the budget, opening a new interval if the last one is
+	 * over.
 	 * @param now the current monotonic time
 	 * @param onSummary receives the summary of the interval that ended, if any
 	 * @return {@code true} if the report may be logged in full
@@ -127,8 +128,8 @@ final class LogBudget {
 	}
 
 	/**
-	 * What the reports left out of one interval have in common: how many, on which threads, for
-	 * which requests, where, and the worst of them.
+	 * What the reports left out of one interval have in common: how many, on which
+	 * threads, for which requests, where, and the worst of them.
 	 */
 	static final class Summary {
 

@@ -10,9 +10,9 @@ import io.netty.util.concurrent.EventExecutor;
 import reactor.netty.resources.LoopResources;
 
 /**
- * Finds the event loops of Reactor Netty {@link LoopResources}. Servers and clients share the
- * same loops by default (client loops are colocated on the server loops), so the server group
- * covers both.
+ * Finds the event loops of Reactor Netty {@link LoopResources}. Servers and clients share
+ * the same loops by default (client loops are colocated on the server loops), so the
+ * server group covers both.
  */
 public final class NettyEventLoops {
 

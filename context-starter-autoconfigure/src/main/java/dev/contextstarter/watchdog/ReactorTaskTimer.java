@@ -10,18 +10,21 @@ import dev.contextstarter.support.GlobalHook;
 
 /**
  * Times every Reactor scheduler task that runs on a non-blocking thread, through
- * {@link Schedulers#onScheduleHook(String, Function)} (which also covers schedulers created
- * before it was installed). Tasks on blocking-allowed threads (bounded elastic and others) run
- * untouched.
+ * {@link Schedulers#onScheduleHook(String, Function)} (which also covers schedulers
+ * created before it was installed). Tasks on blocking-allowed threads (bounded elastic
+ * and others) run untouched.
  * <p>
- * Per task: one wrapping object (which Reactor's hook needs anyway), a thread-local read, one
- * read of the watchdog's coarse clock (the time of its last check: resolution one check
- * interval) and two release stores. The system clock is read only at the end of a task the
- * watchdog has already reported.
+ * Per task: one wrapping object (which Reactor's hook needs anyway), a thread-local read,
+ * one read of the watchdog's coarse clock (the time of its last check: resolution one
+ * check interval) and two release stores. The system clock is read only at the end of a
+ * task the watchdog has already reported.
  */
 public final class ReactorTaskTimer {
 
-	/** The prefix of the hook keys; each timer adds a number so that contexts do not share one. */
+	/**
+	 * The prefix of the hook keys; each timer adds a number so that contexts do not share
+	 * one.
+	 */
 	private static final String HOOK_KEY = "dev.contextstarter.watchdog";
 
 	private static final AtomicLong TIMERS = new AtomicLong();
@@ -39,8 +42,9 @@ public final class ReactorTaskTimer {
 	private volatile boolean installed;
 
 	/**
-	 * Create a timer reporting to a watchdog, under a hook key of its own (so that closing one
-	 * application context does not remove the hook of another in the same JVM).
+	 * Create a timer reporting to a watchdog, under a hook key of its own (so that
+	 * closing one application context does not remove the hook of another in the same
+	 * JVM).
 	 * @param watchdog the watchdog
 	 */
 	public ReactorTaskTimer(Watchdog watchdog) {
@@ -68,7 +72,8 @@ public final class ReactorTaskTimer {
 	}
 
 	/**
-	 * Remove the schedule hook. Tasks wrapped before keep running, but are no longer timed.
+	 * Remove the schedule hook. Tasks wrapped before keep running, but are no longer
+	 * timed.
 	 */
 	public void uninstall() {
 		this.installed = false;
@@ -111,7 +116,8 @@ public final class ReactorTaskTimer {
 		@Override
 		public void run() {
 			TaskSlot slot = ReactorTaskTimer.this.slots.get();
-			// Not watched, or run inline inside another timed task: the outer one is the stall.
+			// Not watched, or run inline inside another timed task: the outer one is the
+			// stall.
 			if (slot == TaskSlot.UNWATCHED || slot.busy() || !ReactorTaskTimer.this.installed) {
 				this.task.run();
 				return;

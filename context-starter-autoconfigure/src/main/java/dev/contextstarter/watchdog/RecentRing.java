@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The most recent items, newest first, up to a fixed capacity: the oldest goes when a new one
- * comes. Written by the watchdog thread, read by any (the actuator endpoint, tests).
+ * The most recent items, newest first, up to a fixed capacity: the oldest goes when a new
+ * one comes. Written by the watchdog thread, read by any (the actuator endpoint, tests).
  *
  * @param <T> the item type
  */

@@ -10,11 +10,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The stack samples of one stall, taken by the watchdog thread at each check while the thread
- * stays stuck, up to a cap, and reduced at once to counts per place: the first application
- * frame, after the method the thread waited in when it was not running. A stall that changes
- * phase (JSON parsing, then a blocking call) shows both phases with their shares. Used by the
- * watchdog thread only.
+ * The stack samples of one stall, taken by the watchdog thread at each check while the
+ * thread stays stuck, up to a cap, and reduced at once to counts per place: the first
+ * application frame, after the method the thread waited in when it was not running. A
+ * stall that changes phase (JSON parsing, then a blocking call) shows both phases with
+ * their shares. Used by the watchdog thread only.
  */
 final class StackSamples {
 
@@ -46,11 +46,13 @@ final class StackSamples {
 		this.count++;
 		StackTraceElement app = ApplicationFrames.top(Arrays.asList(stack));
 		StackTraceElement top = stack[0];
-		// A thread that is waiting (or in blocking native I/O) is best described by what it waits
+		// A thread that is waiting (or in blocking native I/O) is best described by what
+		// it waits
 		// in; a running one by the application code it runs.
 		boolean waiting = state != Thread.State.RUNNABLE || (top.isNativeMethod() && StallClassifier.isIo(top));
 		String leaf = (app == null || (waiting && top != app)) ? ApplicationFrames.method(top) : null;
-		String key = ((leaf != null) ? leaf : "") + "|" + ((app != null) ? app.getClassName() + "." + app.getMethodName() : "");
+		String key = ((leaf != null) ? leaf : "") + "|"
+				+ ((app != null) ? app.getClassName() + "." + app.getMethodName() : "");
 		Place place = this.places.computeIfAbsent(key, (k) -> new Place(leaf, app));
 		place.samples++;
 		if (app != null && place.line != app.getLineNumber()) {
@@ -77,7 +79,10 @@ final class StackSamples {
 
 		private final @Nullable StackTraceElement app;
 
-		/** The application frame's line while all samples agree on it, -1 once they differ. */
+		/**
+		 * The application frame's line while all samples agree on it, -1 once they
+		 * differ.
+		 */
 		private int line;
 
 		private int samples;

@@ -8,7 +8,10 @@ public enum StallCause {
 	/** The thread was runnable and burning CPU: a busy loop or heavy computation. */
 	CPU_BOUND("cpu-bound"),
 
-	/** The thread was blocked, waiting or sleeping, or runnable without using CPU (blocking I/O). */
+	/**
+	 * The thread was blocked, waiting or sleeping, or runnable without using CPU
+	 * (blocking I/O).
+	 */
 	BLOCKED("blocked"),
 
 	/** The whole JVM was paused (GC, safepoint, process suspended); no task is blamed. */

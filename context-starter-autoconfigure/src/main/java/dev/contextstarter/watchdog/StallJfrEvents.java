@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 import dev.contextstarter.requestid.RequestIdContext;
 
 /**
- * Turns stalls and JVM pauses into JDK Flight Recorder events, so that a recording shows them on
- * the same timeline as GC, safepoints and I/O. A stall's event begins when the stall is found and
- * is committed when it ends; a JVM pause's when it is seen. Nothing happens per task, and events
- * cost next to nothing when no recording runs.
+ * Turns stalls and JVM pauses into JDK Flight Recorder events, so that a recording shows
+ * them on the same timeline as GC, safepoints and I/O. A stall's event begins when the
+ * stall is found and is committed when it ends; a JVM pause's when it is seen. Nothing
+ * happens per task, and events cost next to nothing when no recording runs.
  */
 public final class StallJfrEvents implements WatchdogListener {
 
@@ -100,7 +100,8 @@ public final class StallJfrEvents implements WatchdogListener {
 	@StackTrace(false)
 	static final class StallEvent extends Event {
 
-		// Fields are set just before commit, some only when known: JFR records an unset one as null.
+		// Fields are set just before commit, some only when known: JFR records an unset
+		// one as null.
 
 		@Label("Thread Name")
 		@Nullable String threadName;

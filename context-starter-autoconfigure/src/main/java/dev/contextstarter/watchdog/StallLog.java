@@ -14,12 +14,12 @@ import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * The watchdog's log output, its default listener (called before the user's). Every stall leaves
- * a WARN line: in full (with the stack) while the global budget of
- * {@link WatchdogSettings#maxFullReports()} per {@link WatchdogSettings#reportInterval()} lasts,
- * otherwise counted in one summary line per interval; the end of a stall logged in full is
- * logged too. Blocking calls have a budget of their own, so a flood of them cannot hide a stall.
- * Used by the watchdog thread only.
+ * The watchdog's log output, its default listener (called before the user's). Every stall
+ * leaves a WARN line: in full (with the stack) while the global budget of
+ * {@link WatchdogSettings#maxFullReports()} per {@link WatchdogSettings#reportInterval()}
+ * lasts, otherwise counted in one summary line per interval; the end of a stall logged in
+ * full is logged too. Blocking calls have a budget of their own, so a flood of them
+ * cannot hide a stall. Used by the watchdog thread only.
  */
 final class StallLog implements WatchdogListener {
 
@@ -61,8 +61,9 @@ final class StallLog implements WatchdogListener {
 		StackTraceElement top = report.topApplicationFrame();
 		String place = (top != null) ? ApplicationFrames.describe(top) : null;
 		this.stalls.summary().add(report.threadName(), report.requestId(), place);
-		this.stalls.summary().worst(millis(report.durationSoFar()), "'" + report.threadName() + "'"
-				+ describeRequest(report.requestContext()) + ((place != null) ? " at " + place : ""));
+		this.stalls.summary()
+			.worst(millis(report.durationSoFar()), "'" + report.threadName() + "'"
+					+ describeRequest(report.requestContext()) + ((place != null) ? " at " + place : ""));
 	}
 
 	/** Log the end of a stall that was logged in full, with where it spent its time. */
@@ -92,8 +93,9 @@ final class StallLog implements WatchdogListener {
 	private void jvmPause(StallReport report) {
 		// A JVM pause is reported once it is over: its duration so far is its total.
 		if (this.stalls.take(this.checkTime.getAsLong(), this::writeStallSummary)) {
-			logger.warn("JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
-					+ "starved of CPU); tasks running through it are not blamed for it",
+			logger.warn(
+					"JVM-wide pause of {} ms seen by the watchdog (GC, safepoint, process suspended or "
+							+ "starved of CPU); tasks running through it are not blamed for it",
 					millis(report.durationSoFar()));
 			return;
 		}
@@ -106,9 +108,8 @@ final class StallLog implements WatchdogListener {
 			return;
 		}
 		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(report.requestContext())) {
-			logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}{}", report.threadName(),
-					report.pool(), millis(report.total()), describeRequest(report.requestContext()),
-					describeSamples(report));
+			logger.info("Thread '{}' (pool {}) recovered after {} ms in total{}{}", report.threadName(), report.pool(),
+					millis(report.total()), describeRequest(report.requestContext()), describeSamples(report));
 		}
 	}
 
@@ -155,7 +156,8 @@ final class StallLog implements WatchdogListener {
 		StackTraceElement top = report.topApplicationFrame();
 		// The stuck thread's request ID goes into this line's MDC as well as its text.
 		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(report.requestContext())) {
-			logger.warn("Thread '{}' (pool {}) stuck for {} ms so far (threshold {} ms){}; {} ({}); at {}; stack while stuck:{}",
+			logger.warn(
+					"Thread '{}' (pool {}) stuck for {} ms so far (threshold {} ms){}; {} ({}); at {}; stack while stuck:{}",
 					report.threadName(), report.pool(), millis(report.durationSoFar()), millis(report.threshold()),
 					describeRequest(report.requestContext()),
 					(report.cause() == StallCause.CPU_BOUND) ? "CPU-bound" : "blocked/waiting", report.threadState(),
@@ -164,17 +166,20 @@ final class StallLog implements WatchdogListener {
 	}
 
 	private void writeStallSummary(LogBudget.Summary summary) {
-		logger.warn("{}{} more stalls in the last {} not logged in full (budget: {} per {}): threads {}, "
-				+ "requests {}, at {}; worst {} ms: {}", SUMMARY_PREFIX, summary.count,
-				seconds(this.stalls.intervalNanos()), this.stalls.max(), seconds(this.stalls.intervalNanos()),
-				summary.threads, summary.requestIds, summary.places, summary.worstMillis, summary.worst);
+		logger.warn(
+				"{}{} more stalls in the last {} not logged in full (budget: {} per {}): threads {}, "
+						+ "requests {}, at {}; worst {} ms: {}",
+				SUMMARY_PREFIX, summary.count, seconds(this.stalls.intervalNanos()), this.stalls.max(),
+				seconds(this.stalls.intervalNanos()), summary.threads, summary.requestIds, summary.places,
+				summary.worstMillis, summary.worst);
 	}
 
 	private void writeBlockingCallSummary(LogBudget.Summary summary) {
-		logger.warn("{}{} more blocking calls in the last {} not logged in full (budget: {} per {}): threads {}, "
-				+ "requests {}, methods {}", SUMMARY_PREFIX, summary.count, seconds(this.blockingCalls.intervalNanos()),
-				this.blockingCalls.max(), seconds(this.blockingCalls.intervalNanos()), summary.threads,
-				summary.requestIds, summary.places);
+		logger.warn(
+				"{}{} more blocking calls in the last {} not logged in full (budget: {} per {}): threads {}, "
+						+ "requests {}, methods {}",
+				SUMMARY_PREFIX, summary.count, seconds(this.blockingCalls.intervalNanos()), this.blockingCalls.max(),
+				seconds(this.blockingCalls.intervalNanos()), summary.threads, summary.requestIds, summary.places);
 	}
 
 	static String describeRequest(@Nullable RequestIdContext context) {

@@ -19,7 +19,8 @@ import dev.contextstarter.requestid.RequestIdContext;
  * @param threadId the stuck thread's ID ({@code -1} for a JVM pause)
  * @param pool the thread pool: the thread name without its trailing number
  * @param cause whether the thread burned CPU or was blocked, or the JVM paused
- * @param threadState the thread's state when the stall was detected, {@code null} for a JVM pause
+ * @param threadState the thread's state when the stall was detected, {@code null} for a
+ * JVM pause
  * @param startedAt when the stuck task started (or the probe was queued)
  * @param detectedAt when the watchdog saw the stall
  * @param threshold the threshold that was crossed
@@ -27,16 +28,15 @@ import dev.contextstarter.requestid.RequestIdContext;
  * @param total the whole duration once the stall ended, {@code null} while it goes on
  * @param requestContext the request the thread was serving, if any
  * @param stack the stuck thread's stack captured while it was stuck, trimmed
- * @param samples how many stack samples the watchdog took while the thread was stuck (0 for a JVM
- * pause)
- * @param hotFrames where the stall spent its time, by share of the samples, most first; empty
- * until the stall ended
+ * @param samples how many stack samples the watchdog took while the thread was stuck (0
+ * for a JVM pause)
+ * @param hotFrames where the stall spent its time, by share of the samples, most first;
+ * empty until the stall ended
  */
-public record StallReport(long id, StallSource source, String threadName, long threadId, String pool,
-		StallCause cause, Thread.@Nullable State threadState, Instant startedAt, Instant detectedAt,
-		Duration threshold, Duration durationSoFar, @Nullable Duration total,
-		@Nullable RequestIdContext requestContext, List<StackTraceElement> stack, int samples,
-		List<FrameShare> hotFrames) {
+public record StallReport(long id, StallSource source, String threadName, long threadId, String pool, StallCause cause,
+		Thread.@Nullable State threadState, Instant startedAt, Instant detectedAt, Duration threshold,
+		Duration durationSoFar, @Nullable Duration total, @Nullable RequestIdContext requestContext,
+		List<StackTraceElement> stack, int samples, List<FrameShare> hotFrames) {
 
 	public StallReport {
 		stack = List.copyOf(stack);
@@ -44,7 +44,8 @@ public record StallReport(long id, StallSource source, String threadName, long t
 	}
 
 	/**
-	 * The first frame of the captured stack outside the JDK, Reactor, Netty, Spring and logging.
+	 * The first frame of the captured stack outside the JDK, Reactor, Netty, Spring and
+	 * logging.
 	 * @return the frame, or {@code null} when there is none
 	 */
 	public @Nullable StackTraceElement topApplicationFrame() {

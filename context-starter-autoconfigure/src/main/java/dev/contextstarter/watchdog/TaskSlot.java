@@ -6,8 +6,9 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The start time of the task a non-blocking thread is running. Its own thread writes it with
- * release stores (no fence, no allocation); the watchdog thread reads it with acquire loads.
+ * The start time of the task a non-blocking thread is running. Its own thread writes it
+ * with release stores (no fence, no allocation); the watchdog thread reads it with
+ * acquire loads.
  */
 final class TaskSlot extends WatchedThread {
 
@@ -37,7 +38,9 @@ final class TaskSlot extends WatchedThread {
 	/** Start nanos of the running task, 0 when idle. Written by the owner thread only. */
 	private long start;
 
-	/** Start of the task the watchdog reported as stuck. Written by the watchdog thread. */
+	/**
+	 * Start of the task the watchdog reported as stuck. Written by the watchdog thread.
+	 */
 	private long flaggedStart;
 
 	/** Start of the flagged task that has ended, published after {@link #endNanos}. */

@@ -26,16 +26,17 @@ import dev.contextstarter.support.ListenerCalls;
 
 /**
  * Finds non-blocking threads stuck in one task. Watched threads publish the start time of
- * their current task in a {@link TaskSlot} (see {@link ReactorTaskTimer}); event loops get an
- * {@link EventLoopProbe}. One daemon thread checks both every check interval, captures the stack
- * of a thread stuck past its threshold while it is still stuck, and reports it once when found
- * and once when it ends, with the stack samples it took at each check in between reduced to
- * where the stall spent its time. A check that wakes up much later than planned means the whole
- * JVM was paused; that pause is reported as such and subtracted from the stuck time of every
- * task, so the task is not blamed for it. With {@link #reportBlockingCalls()}, blocking calls
- * that BlockHound catches on non-blocking threads are reported too. Why a thread is stuck is
- * {@link StallClassifier}'s business; what goes to the log is {@link StallLog}'s, the default
- * listener.
+ * their current task in a {@link TaskSlot} (see {@link ReactorTaskTimer}); event loops
+ * get an {@link EventLoopProbe}. One daemon thread checks both every check interval,
+ * captures the stack of a thread stuck past its threshold while it is still stuck, and
+ * reports it once when found and once when it ends, with the stack samples it took at
+ * each check in between reduced to where the stall spent its time. A check that wakes up
+ * much later than planned means the whole JVM was paused; that pause is reported as such
+ * and subtracted from the stuck time of every task, so the task is not blamed for it.
+ * With {@link #reportBlockingCalls()}, blocking calls that BlockHound catches on
+ * non-blocking threads are reported too. Why a thread is stuck is
+ * {@link StallClassifier}'s business; what goes to the log is {@link StallLog}'s, the
+ * default listener.
  */
 public final class Watchdog implements AutoCloseable {
 
@@ -76,7 +77,8 @@ public final class Watchdog implements AutoCloseable {
 
 	private final Object lifecycleMonitor = new Object();
 
-	// Fields below are used by the checking thread only (or by a test calling check directly).
+	// Fields below are used by the checking thread only (or by a test calling check
+	// directly).
 
 	private final StallLog log;
 
@@ -163,17 +165,19 @@ public final class Watchdog implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		// What is still queued or summed up reaches the log and the listeners before the end.
+		// What is still queued or summed up reaches the log and the listeners before the
+		// end.
 		this.coarseClock.set(this.nanoClock.getAsLong());
 		drainBlockingCalls();
 		this.log.flush();
 	}
 
 	/**
-	 * Report blocking calls on non-blocking threads, caught by BlockHound, until {@link #stop()}.
-	 * Installs BlockHound the first time (once per JVM: it cannot be removed); it needs
-	 * {@code io.projectreactor.tools:blockhound} on the class path and, on JDK 13 and later, the JVM
-	 * flag {@code -XX:+AllowRedefinitionToAddDeleteMethods}.
+	 * Report blocking calls on non-blocking threads, caught by BlockHound, until
+	 * {@link #stop()}. Installs BlockHound the first time (once per JVM: it cannot be
+	 * removed); it needs {@code io.projectreactor.tools:blockhound} on the class path
+	 * and, on JDK 13 and later, the JVM flag
+	 * {@code -XX:+AllowRedefinitionToAddDeleteMethods}.
 	 * @throws IllegalStateException if BlockHound is absent or cannot be installed
 	 */
 	public void reportBlockingCalls() {
@@ -232,8 +236,8 @@ public final class Watchdog implements AutoCloseable {
 	}
 
 	/**
-	 * Probe a single-threaded executor, such as a Netty event loop, every check interval. A probe
-	 * waiting past the event loop threshold means the executor's thread is stuck.
+	 * Probe a single-threaded executor, such as a Netty event loop, every check interval.
+	 * A probe waiting past the event loop threshold means the executor's thread is stuck.
 	 * @param loop the executor
 	 */
 	public void probe(Executor loop) {
@@ -334,8 +338,10 @@ public final class Watchdog implements AutoCloseable {
 		if (this.lastCheck != 0) {
 			long interval = this.settings.checkInterval().toNanos();
 			long late = now - this.lastCheck - interval;
-			// Time this thread did not run is not counted against tasks: tasks take their start
-			// from the last check, so a late check would otherwise make fresh tasks look old.
+			// Time this thread did not run is not counted against tasks: tasks take their
+			// start
+			// from the last check, so a late check would otherwise make fresh tasks look
+			// old.
 			if (late > interval / 4) {
 				this.pauses.record(now - late, now);
 			}
@@ -439,14 +445,18 @@ public final class Watchdog implements AutoCloseable {
 		StackTraceElement[] stack = thread.getStackTrace();
 		RequestIdContext context = RequestIdContextHolder.currentOf(thread);
 		if (watched instanceof TaskSlot slot && slot.start() != start) {
-			// The task ended while its stack and context were read: they may be the next task's,
-			// another request's. Like a task that ends between two checks, it is not reported.
+			// The task ended while its stack and context were read: they may be the next
+			// task's,
+			// another request's. Like a task that ends between two checks, it is not
+			// reported.
 			return;
 		}
 		StallCause cause = this.classifier.causeOf(watched, thread, state, stack, now);
 		if (cause == null) {
-			// Runnable but hardly run, or an event loop idle in its selector: the machine did not
-			// give the thread CPU. Not the task's fault; looked at again at the next check.
+			// Runnable but hardly run, or an event loop idle in its selector: the machine
+			// did not
+			// give the thread CPU. Not the task's fault; looked at again at the next
+			// check.
 			if (watched.notBlamedStart != start) {
 				watched.notBlamedStart = start;
 				this.starved.incrementAndGet();
@@ -498,7 +508,10 @@ public final class Watchdog implements AutoCloseable {
 		return Arrays.asList(Arrays.copyOf(stack, Math.min(stack.length, this.settings.stackDepth())));
 	}
 
-	/** Tell the log, then every listener; one that fails is logged and does not stop the others. */
+	/**
+	 * Tell the log, then every listener; one that fails is logged and does not stop the
+	 * others.
+	 */
 	private void notifyListeners(Consumer<WatchdogListener> call) {
 		ListenerCalls.callIsolated(this.log, call, logger);
 		ListenerCalls.callEach(this.listeners, call, logger);

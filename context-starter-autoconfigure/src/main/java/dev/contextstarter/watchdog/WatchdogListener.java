@@ -1,8 +1,8 @@
 package dev.contextstarter.watchdog;
 
 /**
- * Receives what the watchdog sees. Called on the watchdog's own thread, never on a watched
- * one; implementations must be quick and must not throw.
+ * Receives what the watchdog sees. Called on the watchdog's own thread, never on a
+ * watched one; implementations must be quick and must not throw.
  */
 public interface WatchdogListener {
 
@@ -29,8 +29,8 @@ public interface WatchdogListener {
 	}
 
 	/**
-	 * BlockHound caught a blocking call on a non-blocking thread (only when the watchdog reports
-	 * blocking calls); passed on at the watchdog's next check.
+	 * BlockHound caught a blocking call on a non-blocking thread (only when the watchdog
+	 * reports blocking calls); passed on at the watchdog's next check.
 	 * @param call the call
 	 */
 	default void onBlockingCall(BlockingCall call) {

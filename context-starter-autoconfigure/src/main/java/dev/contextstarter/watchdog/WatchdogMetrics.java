@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Micrometer meters of a {@link Watchdog}: {@code context.watchdog.stalls{pool,cause}},
- * {@code context.watchdog.stall.duration{pool,cause}}, {@code context.watchdog.eventloop.lag{loop}}
- * (a histogram per event loop), {@code context.watchdog.stalled.threads} (stalls going on now) and
- * {@code context.watchdog.blocking.calls{pool}} (blocking calls BlockHound caught, when on).
+ * {@code context.watchdog.stall.duration{pool,cause}},
+ * {@code context.watchdog.eventloop.lag{loop}} (a histogram per event loop),
+ * {@code context.watchdog.stalled.threads} (stalls going on now) and
+ * {@code context.watchdog.blocking.calls{pool}} (blocking calls BlockHound caught, when
+ * on).
  */
 public final class WatchdogMetrics implements AutoCloseable {
 

@@ -6,23 +6,27 @@ import java.util.Objects;
 /**
  * The settings a {@link Watchdog} runs with.
  *
- * @param threshold how long a scheduler task may run on a non-blocking thread before it is a stall
- * @param eventLoopThreshold how long an event loop probe may wait before the loop is stuck
+ * @param threshold how long a scheduler task may run on a non-blocking thread before it
+ * is a stall
+ * @param eventLoopThreshold how long an event loop probe may wait before the loop is
+ * stuck
  * @param checkInterval how often the watchdog thread checks
- * @param startupGrace how long after start nothing is reported (class loading, JIT warm-up)
- * @param reportInterval the interval of the log budget: at most {@code maxFullReports} stalls are
- * logged in full per interval, the others are summed up in one line at its end ({@link Duration#ZERO}:
- * every stall in full)
- * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a JVM pause
+ * @param startupGrace how long after start nothing is reported (class loading, JIT
+ * warm-up)
+ * @param reportInterval the interval of the log budget: at most {@code maxFullReports}
+ * stalls are logged in full per interval, the others are summed up in one line at its end
+ * ({@link Duration#ZERO}: every stall in full)
+ * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a JVM
+ * pause
  * @param recentStalls how many ended stalls the ring buffer keeps
  * @param stackDepth how many stack frames a report keeps
- * @param maxFullReports how many stalls (and, apart, blocking calls) are logged in full per report
- * interval
+ * @param maxFullReports how many stalls (and, apart, blocking calls) are logged in full
+ * per report interval
  * @param maxSamples how many stack samples the watchdog takes of one stall, one per check
  */
 public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, Duration checkInterval,
-		Duration startupGrace, Duration reportInterval, Duration jvmPauseThreshold, int recentStalls,
-		int stackDepth, int maxFullReports, int maxSamples) {
+		Duration startupGrace, Duration reportInterval, Duration jvmPauseThreshold, int recentStalls, int stackDepth,
+		int maxFullReports, int maxSamples) {
 
 	/** Full reports per report interval by default. */
 	static final int DEFAULT_MAX_FULL_REPORTS = 5;
@@ -59,7 +63,8 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 * @param checkInterval how often the watchdog thread checks
 	 * @param startupGrace how long after start nothing is reported
 	 * @param reportInterval the interval of the log budget
-	 * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a JVM pause
+	 * @param jvmPauseThreshold how late the watchdog thread may wake before it reports a
+	 * JVM pause
 	 * @param recentStalls how many ended stalls the ring buffer keeps
 	 * @param stackDepth how many stack frames a report keeps
 	 */
@@ -71,9 +76,10 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	}
 
 	/**
-	 * The defaults: 200 ms threshold for tasks and event loops, checked every 50 ms, 10 s start-up
-	 * grace, at most 5 stalls logged in full every 10 s (the others summed up), 200 ms JVM pause
-	 * threshold, 50 recent stalls with 32 frames each, at most 100 stack samples per stall.
+	 * The defaults: 200 ms threshold for tasks and event loops, checked every 50 ms, 10 s
+	 * start-up grace, at most 5 stalls logged in full every 10 s (the others summed up),
+	 * 200 ms JVM pause threshold, 50 recent stalls with 32 frames each, at most 100 stack
+	 * samples per stall.
 	 * @return the default settings
 	 */
 	public static WatchdogSettings defaults() {
@@ -99,7 +105,8 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 */
 	public WatchdogSettings withCheckInterval(Duration checkInterval) {
 		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, checkInterval, this.startupGrace,
-				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports, this.maxSamples);
+				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports,
+				this.maxSamples);
 	}
 
 	/**
@@ -109,12 +116,14 @@ public record WatchdogSettings(Duration threshold, Duration eventLoopThreshold, 
 	 */
 	public WatchdogSettings withStartupGrace(Duration startupGrace) {
 		return new WatchdogSettings(this.threshold, this.eventLoopThreshold, this.checkInterval, startupGrace,
-				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports, this.maxSamples);
+				this.reportInterval, this.jvmPauseThreshold, this.recentStalls, this.stackDepth, this.maxFullReports,
+				this.maxSamples);
 	}
 
 	/**
 	 * A copy with another log budget.
-	 * @param reportInterval the interval of the budget, {@link Duration#ZERO} for no budget
+	 * @param reportInterval the interval of the budget, {@link Duration#ZERO} for no
+	 * budget
 	 * @param maxFullReports how many stalls are logged in full per interval
 	 * @return the settings
 	 */

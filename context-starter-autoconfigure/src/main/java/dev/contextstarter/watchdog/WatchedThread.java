@@ -3,8 +3,8 @@ package dev.contextstarter.watchdog;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the watchdog thread remembers about one watched thread between two checks. Only the
- * watchdog thread reads or writes these fields.
+ * What the watchdog thread remembers about one watched thread between two checks. Only
+ * the watchdog thread reads or writes these fields.
  */
 abstract class WatchedThread {
 
@@ -17,7 +17,10 @@ abstract class WatchedThread {
 	/** When that task was first seen. */
 	long observedAt;
 
-	/** The start of the task last found stuck but not to blame (starved of CPU), 0 if none. */
+	/**
+	 * The start of the task last found stuck but not to blame (starved of CPU), 0 if
+	 * none.
+	 */
 	long notBlamedStart;
 
 	/** The stall in progress on this thread, if any. */

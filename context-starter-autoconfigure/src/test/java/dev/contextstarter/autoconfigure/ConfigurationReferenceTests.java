@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the configuration reference in {@code docs/configuration.md} against the
- * {@code spring-configuration-metadata.json} the build generates from the properties classes, so
- * that a new property cannot go undocumented, a removed one cannot stay documented, and a changed
- * default cannot go unnoticed.
+ * {@code spring-configuration-metadata.json} the build generates from the properties
+ * classes, so that a new property cannot go undocumented, a removed one cannot stay
+ * documented, and a changed default cannot go unnoticed.
  */
 class ConfigurationReferenceTests {
 

@@ -19,8 +19,8 @@ import dev.contextstarter.clock.WakeDecision.Wait;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Unit tests of {@link WakeDecision}: every case from the task's state, one clock reading and a
- * trigger's answers, with no executor and no scheduler.
+ * Unit tests of {@link WakeDecision}: every case from the task's state, one clock reading
+ * and a trigger's answers, with no executor and no scheduler.
  */
 class WakeDecisionTests {
 
@@ -94,7 +94,8 @@ class WakeDecisionTests {
 		Decision decision = WakeDecision.decide(waitingFor(T), rules(WallTaskPolicy.DEFAULT, true),
 				steady(Duration.ofMinutes(5)), trigger);
 		Plan plan = (Plan) decision.outcome();
-		// T, T+10 s, ..., T+300 s: the cron-like trigger continues after the completion time, the
+		// T, T+10 s, ..., T+300 s: the cron-like trigger continues after the completion
+		// time, the
 		// ones in between are counted by asking it ahead
 		assertThat(plan.occurrences()).isEqualTo(31);
 		assertThat(plan.firstDue()).isEqualTo(T);
@@ -109,8 +110,8 @@ class WakeDecisionTests {
 	@Test
 	void skipTakesEveryMissedOccurrenceAndWaitsForTheFollowingOne() {
 		Decision decision = WakeDecision.decide(waitingFor(T),
-				rules(WallTaskPolicy.DEFAULT.withMisfirePolicy(MisfirePolicy.SKIP), true), steady(Duration.ofMinutes(5)),
-				new EverySeconds(10, true));
+				rules(WallTaskPolicy.DEFAULT.withMisfirePolicy(MisfirePolicy.SKIP), true),
+				steady(Duration.ofMinutes(5)), new EverySeconds(10, true));
 		assertThat(decision.outcome())
 			.isEqualTo(new Skip(T, T.plusSeconds(300), 31, T.plusSeconds(310), Duration.ofMinutes(5)));
 	}
@@ -145,7 +146,8 @@ class WakeDecisionTests {
 		ClockReading reading = new ClockReading(T.minus(Duration.ofHours(1)).plusSeconds(1), 1_000_000_000L, 0);
 		Decision decision = WakeDecision.decide(waitingFor(tomorrow), rules(WallTaskPolicy.DEFAULT, true), reading,
 				new EverySeconds(86_400, true));
-		assertThat(decision.backwardJump()).isEqualTo(new BackwardJump(Duration.ofHours(1), BackwardPolicy.HOLD, tomorrow));
+		assertThat(decision.backwardJump())
+			.isEqualTo(new BackwardJump(Duration.ofHours(1), BackwardPolicy.HOLD, tomorrow));
 		assertThat(decision.outcome()).isEqualTo(new Wait(tomorrow));
 	}
 
@@ -155,7 +157,8 @@ class WakeDecisionTests {
 		Decision decision = WakeDecision.decide(waitingFor(T.plusSeconds(5)), rules(WallTaskPolicy.DEFAULT, true),
 				reading, new EverySeconds(5, true));
 		Instant resume = T.minus(Duration.ofHours(1)).plusSeconds(5);
-		assertThat(decision.backwardJump()).isEqualTo(new BackwardJump(Duration.ofHours(1), BackwardPolicy.RERUN, resume));
+		assertThat(decision.backwardJump())
+			.isEqualTo(new BackwardJump(Duration.ofHours(1), BackwardPolicy.RERUN, resume));
 		assertThat(decision.outcome()).isEqualTo(new Wait(resume));
 	}
 
@@ -192,9 +195,10 @@ class WakeDecisionTests {
 	}
 
 	/**
-	 * Occurrences every {@code period} seconds of the epoch. Asked after a run, it answers like
-	 * Spring's cron trigger (after the completion time) when it may be asked ahead, and like a
-	 * trigger of the user's counting from the last occurrence otherwise.
+	 * Occurrences every {@code period} seconds of the epoch. Asked after a run, it
+	 * answers like Spring's cron trigger (after the completion time) when it may be asked
+	 * ahead, and like a trigger of the user's counting from the last occurrence
+	 * otherwise.
 	 */
 	private static final class EverySeconds implements WakeDecision.Occurrences {
 

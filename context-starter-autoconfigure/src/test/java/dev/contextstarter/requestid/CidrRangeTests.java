@@ -42,7 +42,8 @@ class CidrRangeTests {
 
 	@Test
 	void ipv4MappedPeerMatchesItsIpv4Range() throws Exception {
-		// What a dual-stack socket can report for an IPv4 client: kept as an Inet6Address.
+		// What a dual-stack socket can report for an IPv4 client: kept as an
+		// Inet6Address.
 		InetAddress mapped = Inet6Address.getByAddress(null, mappedBytes(10, 1, 1, 1), -1);
 		assertThat(mapped).isInstanceOf(Inet6Address.class);
 		assertThat(CidrRange.parse("10.0.0.0/8").contains(mapped)).isTrue();

@@ -88,7 +88,8 @@ class RequestIdContextHolderTests {
 		try {
 			assertThat(opened.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(RequestIdContextHolder.currentOf(worker)).isEqualTo(RequestIdContext.of("on-worker"));
-			assertThat(RequestIdContextHolder.threadsHoldingContext()).containsEntry(worker, RequestIdContext.of("on-worker"));
+			assertThat(RequestIdContextHolder.threadsHoldingContext()).containsEntry(worker,
+					RequestIdContext.of("on-worker"));
 		}
 		finally {
 			release.countDown();

@@ -100,12 +100,10 @@ class RequestIdPolicyTests {
 
 	@Test
 	void boundsAreChecked() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RequestIdPolicy(1, 256, RequestIdTrust.IF_VALID, List.of(), () -> "x",
-					RequestIdRejectionListener.NONE));
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RequestIdPolicy(5, 4, RequestIdTrust.IF_VALID, List.of(), () -> "x",
-					RequestIdRejectionListener.NONE));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RequestIdPolicy(1, 256, RequestIdTrust.IF_VALID,
+				List.of(), () -> "x", RequestIdRejectionListener.NONE));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RequestIdPolicy(5, 4, RequestIdTrust.IF_VALID,
+				List.of(), () -> "x", RequestIdRejectionListener.NONE));
 	}
 
 	@Test
@@ -116,8 +114,8 @@ class RequestIdPolicyTests {
 						new ContextField("region", "X-Region", "region")));
 		Map<String, List<String>> headers = Map.of("X-Request-ID", List.of("bad value"), "X-Correlation-ID",
 				List.of("corr-1"), "X-Tenant-ID", List.of("acme"), "X-Region", List.of("eu west"));
-		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), true,
-				"http");
+		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())),
+				true, "http");
 		assertThat(context.requestId()).isEqualTo("corr-1");
 		assertThat(context.fields()).containsExactly(Map.entry("tenant", "acme"));
 		assertThat(this.rejections).isEmpty();
@@ -128,8 +126,8 @@ class RequestIdPolicyTests {
 		InboundContextResolver resolver = new InboundContextResolver(policy(RequestIdTrust.NEVER),
 				List.of("X-Request-ID"), List.of(new ContextField("tenant", "X-Tenant-ID", "tenantId")));
 		Map<String, List<String>> headers = Map.of("X-Request-ID", List.of("ok-1"), "X-Tenant-ID", List.of("acme"));
-		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())), false,
-				"http");
+		RequestIdContext context = resolver.resolve((name) -> new ArrayList<>(headers.getOrDefault(name, List.of())),
+				false, "http");
 		assertThat(context).isEqualTo(RequestIdContext.of("generated"));
 		assertThat(this.rejections).containsExactly("http:untrusted");
 	}

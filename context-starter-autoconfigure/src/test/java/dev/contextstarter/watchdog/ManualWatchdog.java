@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 
 /**
- * A {@link Watchdog} on a manual clock, checked by the test, for tests outside this package.
+ * A {@link Watchdog} on a manual clock, checked by the test, for tests outside this
+ * package.
  */
 public final class ManualWatchdog {
 
@@ -29,8 +30,8 @@ public final class ManualWatchdog {
 	}
 
 	/**
-	 * Make {@code thread} look stuck in one task for {@code millis}, checking every interval,
-	 * then end the task and check once more.
+	 * Make {@code thread} look stuck in one task for {@code millis}, checking every
+	 * interval, then end the task and check once more.
 	 */
 	public void stall(Thread thread, long millis, long intervalMillis) {
 		TaskSlot slot = this.watchdog.watchThread(thread);
@@ -55,13 +56,12 @@ public final class ManualWatchdog {
 	}
 
 	/**
-	 * Wait until {@code thread} is asleep, so the watchdog blames it: a thread that has been
-	 * started but not yet reached its sleep is runnable, and a runnable thread using no CPU is
-	 * treated as starved, not stuck.
+	 * Wait until {@code thread} is asleep, so the watchdog blames it: a thread that has
+	 * been started but not yet reached its sleep is runnable, and a runnable thread using
+	 * no CPU is treated as starved, not stuck.
 	 */
 	public static void awaitAsleep(Thread thread) {
-		Awaitility.await().atMost(Duration.ofSeconds(10))
-			.until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
 	}
 
 	public void lag(String loopThreadName, long lagNanos) {

@@ -22,8 +22,8 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link ReactorTaskTimer} and event loop probes with a running {@link Watchdog} and
- * real Reactor schedulers.
+ * Tests for {@link ReactorTaskTimer} and event loop probes with a running
+ * {@link Watchdog} and real Reactor schedulers.
  */
 class ReactorTaskTimerTests {
 
@@ -85,7 +85,8 @@ class ReactorTaskTimerTests {
 	@Test
 	void sleepInAPublishOnParallelStepIsReportedWhileStillStuck() throws InterruptedException {
 		Mono.just("x").publishOn(Schedulers.parallel()).map((value) -> {
-			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("req-parallel"))) {
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+				.open(RequestIdContext.of("req-parallel"))) {
 				sleepInParallelStep(1500);
 			}
 			this.taskFinished.set(true);
@@ -142,9 +143,11 @@ class ReactorTaskTimerTests {
 
 	@Test
 	void tasksAreTimedOnlyWhileTheHookIsInstalled() {
-		assertThat(stackOfParallelTask()).anyMatch((frame) -> frame.getClassName().startsWith(ReactorTaskTimer.class.getName() + "$"));
+		assertThat(stackOfParallelTask())
+			.anyMatch((frame) -> frame.getClassName().startsWith(ReactorTaskTimer.class.getName() + "$"));
 		this.timer.uninstall();
-		assertThat(stackOfParallelTask()).noneMatch((frame) -> frame.getClassName().startsWith(ReactorTaskTimer.class.getName() + "$"));
+		assertThat(stackOfParallelTask())
+			.noneMatch((frame) -> frame.getClassName().startsWith(ReactorTaskTimer.class.getName() + "$"));
 	}
 
 	@Test
@@ -165,7 +168,8 @@ class ReactorTaskTimerTests {
 			this.watchdog.probe(loop);
 			assertThat(lagRecorded.await(5, TimeUnit.SECONDS)).isTrue();
 			loop.execute(() -> {
-				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("req-loop"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("req-loop"))) {
 					sleepInParallelStep(1000);
 				}
 			});

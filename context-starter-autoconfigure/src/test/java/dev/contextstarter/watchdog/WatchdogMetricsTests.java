@@ -32,8 +32,7 @@ class WatchdogMetricsTests {
 			sleeper.join(5000);
 		}
 		assertThat(this.registry.get(WatchdogMetrics.STALLS).tag("pool", "parallel").counter().count()).isOne();
-		assertThat(this.registry.get(WatchdogMetrics.STALL_DURATION).tag("pool", "parallel").timer().count())
-			.isOne();
+		assertThat(this.registry.get(WatchdogMetrics.STALL_DURATION).tag("pool", "parallel").timer().count()).isOne();
 		assertThat(this.registry.get(WatchdogMetrics.STALLED_THREADS).gauge().value()).isZero();
 	}
 
@@ -61,7 +60,9 @@ class WatchdogMetricsTests {
 		this.manual.lag("reactor-http-nio-2", TimeUnit.MILLISECONDS.toNanos(1));
 		assertThat(this.registry.get(WatchdogMetrics.EVENT_LOOP_LAG).tag("loop", "reactor-http-nio-1").timer().count())
 			.isEqualTo(2);
-		assertThat(this.registry.get(WatchdogMetrics.EVENT_LOOP_LAG).tag("loop", "reactor-http-nio-1").timer()
+		assertThat(this.registry.get(WatchdogMetrics.EVENT_LOOP_LAG)
+			.tag("loop", "reactor-http-nio-1")
+			.timer()
 			.max(TimeUnit.MILLISECONDS)).isEqualTo(5);
 		assertThat(this.registry.get(WatchdogMetrics.EVENT_LOOP_LAG).timers()).hasSize(2);
 	}

@@ -18,8 +18,8 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stack sampling during a real stall of a Reactor parallel worker, on the system clocks: where a
- * stall that changes phase spent its time.
+ * Stack sampling during a real stall of a Reactor parallel worker, on the system clocks:
+ * where a stall that changes phase spent its time.
  */
 class WatchdogSamplingTests {
 
@@ -90,7 +90,8 @@ class WatchdogSamplingTests {
 	}
 
 	private static FrameShare share(StallReport report, String prefix) {
-		return report.hotFrames().stream()
+		return report.hotFrames()
+			.stream()
 			.filter((hot) -> hot.frame().startsWith(prefix))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No frame starting with " + prefix + " in " + report.hotFrames()));

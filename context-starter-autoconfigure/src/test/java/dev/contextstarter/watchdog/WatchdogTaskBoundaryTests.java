@@ -20,18 +20,21 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A stall is reported with the request of the task that was stuck, even when that task ends
- * while the watchdog reads the thread's stack and context and the next task (another request)
- * has begun: a wrong ID is worse than none. A worker runs short tasks back to back, each under
- * its own request and each looking stuck to the watchdog (a start far in the past of its manual
- * clock), while the test checks as fast as it can until it has {@value #REPORTS} reports; each
- * report's start says which task it was.
+ * A stall is reported with the request of the task that was stuck, even when that task
+ * ends while the watchdog reads the thread's stack and context and the next task (another
+ * request) has begun: a wrong ID is worse than none. A worker runs short tasks back to
+ * back, each under its own request and each looking stuck to the watchdog (a start far in
+ * the past of its manual clock), while the test checks as fast as it can until it has
+ * {@value #REPORTS} reports; each report's start says which task it was.
  */
 class WatchdogTaskBoundaryTests {
 
 	private static final long MS = 1_000_000L;
 
-	/** Enough reports to meet many task boundaries: before the fix, most of them named a later task. */
+	/**
+	 * Enough reports to meet many task boundaries: before the fix, most of them named a
+	 * later task.
+	 */
 	private static final int REPORTS = 200;
 
 	/** A bound on the checks, whatever the machine's load. */
@@ -39,7 +42,9 @@ class WatchdogTaskBoundaryTests {
 
 	private final AtomicLong nanos = new AtomicLong(1_000_000 * MS);
 
-	/** Task {@code i} starts at {@code base + i}: older than the threshold at every check. */
+	/**
+	 * Task {@code i} starts at {@code base + i}: older than the threshold at every check.
+	 */
 	private final long base = this.nanos.get() - 10_000 * MS;
 
 	private final List<String> mismatches = new CopyOnWriteArrayList<>();
@@ -48,8 +53,8 @@ class WatchdogTaskBoundaryTests {
 
 	@Test
 	void aStallIsNeverReportedWithTheRequestOfTheTaskAfterIt() throws InterruptedException {
-		Watchdog watchdog = new Watchdog(WatchdogSettings.defaults().withStartupGrace(Duration.ZERO),
-				this.nanos::get, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+		Watchdog watchdog = new Watchdog(WatchdogSettings.defaults().withStartupGrace(Duration.ZERO), this.nanos::get,
+				Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 		watchdog.addListener(new WatchdogListener() {
 
 			@Override
@@ -70,8 +75,10 @@ class WatchdogTaskBoundaryTests {
 				return;
 			}
 			for (long i = 1; !stop.get(); i++) {
-				// As the scheduler hook and the task timer do: context, then start; end, then context.
-				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("task-" + i))) {
+				// As the scheduler hook and the task timer do: context, then start; end,
+				// then context.
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("task-" + i))) {
 					slot[0].begin(this.base + i);
 					firstTaskBegun.countDown();
 					LockSupport.parkNanos(100_000);
@@ -84,7 +91,8 @@ class WatchdogTaskBoundaryTests {
 		try {
 			slot[0] = watchdog.watchThread(worker);
 			slotReady.countDown();
-			// The first context opened initialises the logging system: checks start after it.
+			// The first context opened initialises the logging system: checks start after
+			// it.
 			assertThat(firstTaskBegun.await(10, TimeUnit.SECONDS)).isTrue();
 			for (int check = 0; check < MAX_CHECKS && this.reports.get() < REPORTS; check++) {
 				watchdog.check(this.nanos.addAndGet(50 * MS));
@@ -101,7 +109,8 @@ class WatchdogTaskBoundaryTests {
 
 	private void checkRequestOf(StallReport report) {
 		this.reports.incrementAndGet();
-		// Listeners run on the checking thread, inside the check at the current manual time.
+		// Listeners run on the checking thread, inside the check at the current manual
+		// time.
 		long task = this.nanos.get() - report.durationSoFar().toNanos() - this.base;
 		String expected = "task-" + task;
 		if (!expected.equals(report.requestId())) {

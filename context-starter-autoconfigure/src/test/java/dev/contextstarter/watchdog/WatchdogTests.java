@@ -31,8 +31,8 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link Watchdog}'s checks, driven by a manual clock: each {@code check} is one tick
- * of the watchdog thread.
+ * Tests for {@link Watchdog}'s checks, driven by a manual clock: each {@code check} is
+ * one tick of the watchdog thread.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WatchdogTests {
@@ -170,7 +170,8 @@ class WatchdogTests {
 		tick(1);
 		// The task takes its start from the coarse clock: the last check.
 		slot.begin(this.watchdog.coarseClock().now());
-		// The next check comes 160 ms late (below the JVM pause threshold): the watchdog thread
+		// The next check comes 160 ms late (below the JVM pause threshold): the watchdog
+		// thread
 		// did not run, so that time says nothing about the task.
 		this.watchdog.check(this.nanos.addAndGet(210 * MS));
 		assertThat(this.stalls).isEmpty();
@@ -184,9 +185,8 @@ class WatchdogTests {
 	@Test
 	void stallsBeyondTheLogBudgetAreSummedUpInOneLineWhenTheIntervalEnds(CapturedOutput output) {
 		this.watchdog.close();
-		this.watchdog = watchdog(WatchdogSettings.defaults()
-			.withStartupGrace(Duration.ZERO)
-			.withLogBudget(Duration.ofSeconds(10), 2));
+		this.watchdog = watchdog(
+				WatchdogSettings.defaults().withStartupGrace(Duration.ZERO).withLogBudget(Duration.ofSeconds(10), 2));
 		TaskSlot slot = this.watchdog.watchThread(this.worker);
 		stallRepeatedly(slot, 5, 5);
 		assertThat(this.stalls).hasSize(5);
@@ -197,8 +197,9 @@ class WatchdogTests {
 		tick(200);
 		assertThat(this.watchdog.totals().loggedInFull()).isEqualTo(2);
 		assertThat(this.watchdog.totals().summarized()).isEqualTo(3);
-		assertThat(output.getOut().lines().filter((line) -> line.contains("Thread 'parallel-7' (pool parallel) stuck for")))
-			.hasSize(2)
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Thread 'parallel-7' (pool parallel) stuck for"))).hasSize(2)
 			.allSatisfy((line) -> assertThat(line).contains("serving request req-42 {tenant=acme}")
 				.contains("at " + WatchdogTests.class.getName() + ".waitForRelease("));
 		assertThat(output.getOut().lines().filter((line) -> line.contains(SUMMARY))).singleElement()
@@ -211,9 +212,8 @@ class WatchdogTests {
 	@Test
 	void withoutABudgetEveryStallIsLoggedInFull() {
 		this.watchdog.close();
-		this.watchdog = watchdog(WatchdogSettings.defaults()
-			.withStartupGrace(Duration.ZERO)
-			.withLogBudget(Duration.ZERO, 1));
+		this.watchdog = watchdog(
+				WatchdogSettings.defaults().withStartupGrace(Duration.ZERO).withLogBudget(Duration.ZERO, 1));
 		TaskSlot slot = this.watchdog.watchThread(this.worker);
 		stallRepeatedly(slot, 3, 5);
 		assertThat(this.watchdog.totals().loggedInFull()).isEqualTo(3);
@@ -243,13 +243,14 @@ class WatchdogTests {
 				assertThat(event.getString("threadName")).isEqualTo("parallel-7");
 				assertThat(event.getString("pool")).isEqualTo("parallel");
 				assertThat(event.getString("cause")).isEqualTo("blocked");
-				assertThat(this.recoveries).anySatisfy((recovery) -> assertThat(recovery.total())
-					.isEqualTo(event.getDuration("stallDuration")));
-				assertThat(event.getString("stack")).contains(WatchdogTests.class.getName() + ".waitForRelease(WatchdogTests.java:");
+				assertThat(this.recoveries).anySatisfy(
+						(recovery) -> assertThat(recovery.total()).isEqualTo(event.getDuration("stallDuration")));
+				assertThat(event.getString("stack"))
+					.contains(WatchdogTests.class.getName() + ".waitForRelease(WatchdogTests.java:");
 				assertThat(event.getString("hotFrames")).startsWith("100% ");
 			});
-		assertThat(events.stream().filter((event) -> event.getEventType().getName().equals(StallJfrEvents.JVM_PAUSE_EVENT)))
-			.singleElement()
+		assertThat(events.stream()
+			.filter((event) -> event.getEventType().getName().equals(StallJfrEvents.JVM_PAUSE_EVENT))).singleElement()
 			.satisfies((event) -> assertThat(event.getDuration("pauseDuration")).isEqualTo(Duration.ofMillis(950)));
 	}
 
@@ -292,7 +293,10 @@ class WatchdogTests {
 		return watchdog;
 	}
 
-	/** Run {@code times} tasks that each last {@code intervals} checks, with one check between them. */
+	/**
+	 * Run {@code times} tasks that each last {@code intervals} checks, with one check
+	 * between them.
+	 */
 	private void stallRepeatedly(TaskSlot slot, int times, int intervals) {
 		for (int i = 0; i < times; i++) {
 			long start = this.nanos.get();

@@ -10,10 +10,11 @@ import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 
 /**
  * Resets the global state context-starter touches, after each test: its Reactor hooks,
- * Reactor's automatic context propagation and our ContextRegistry accessor, the MDC mapping, and the test
- * thread's request context and MDC. Use it on plain unit tests that install parts of the
- * starter by hand; a Spring application context cleans up after itself when it closes, so
- * do not combine this with a cached Spring test context that is still in use.
+ * Reactor's automatic context propagation and our ContextRegistry accessor, the MDC
+ * mapping, and the test thread's request context and MDC. Use it on plain unit tests that
+ * install parts of the starter by hand; a Spring application context cleans up after
+ * itself when it closes, so do not combine this with a cached Spring test context that is
+ * still in use.
  *
  * <pre class="code">
  * &#64;ExtendWith(ContextStarterGlobalState.class)

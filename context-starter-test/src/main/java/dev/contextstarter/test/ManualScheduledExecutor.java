@@ -19,14 +19,16 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link ScheduledExecutorService} that runs nothing by itself: tasks run on the calling
- * thread when a test lets time pass with {@link #advance(Duration)} or asks for due tasks
- * with {@link #runDueTasks()}. Delays are measured on the {@link ManualTimeSource}'s
- * monotonic clock, as a real scheduled executor measures them on {@link System#nanoTime()}.
+ * A {@link ScheduledExecutorService} that runs nothing by itself: tasks run on the
+ * calling thread when a test lets time pass with {@link #advance(Duration)} or asks for
+ * due tasks with {@link #runDueTasks()}. Delays are measured on the
+ * {@link ManualTimeSource}'s monotonic clock, as a real scheduled executor measures them
+ * on {@link System#nanoTime()}.
  * <p>
- * {@link #advance(Duration)} moves time from one due task to the next, so each task sees the
- * time it was due at. Periodic tasks behave like {@code ScheduledThreadPoolExecutor}'s
- * (fixed rate catches up after a stall, runs never overlap).
+ * {@link #advance(Duration)} moves time from one due task to the next, so each task sees
+ * the time it was due at. Periodic tasks behave like
+ * {@code ScheduledThreadPoolExecutor}'s (fixed rate catches up after a stall, runs never
+ * overlap).
  */
 public class ManualScheduledExecutor extends AbstractExecutorService implements ScheduledExecutorService {
 
@@ -60,8 +62,8 @@ public class ManualScheduledExecutor extends AbstractExecutorService implements 
 	}
 
 	/**
-	 * Let {@code duration} pass, running every task when it falls due (time is moved to each
-	 * task's due time before it runs).
+	 * Let {@code duration} pass, running every task when it falls due (time is moved to
+	 * each task's due time before it runs).
 	 * @param duration how long
 	 * @return how many tasks ran
 	 */
@@ -90,8 +92,8 @@ public class ManualScheduledExecutor extends AbstractExecutorService implements 
 	}
 
 	/**
-	 * Run the tasks due now (for example after a {@link ManualTimeSource#jump(Duration)}),
-	 * without letting time pass.
+	 * Run the tasks due now (for example after a
+	 * {@link ManualTimeSource#jump(Duration)}), without letting time pass.
 	 * @return how many tasks ran
 	 */
 	public int runDueTasks() {

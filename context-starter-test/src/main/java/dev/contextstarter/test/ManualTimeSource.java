@@ -6,11 +6,12 @@ import java.time.Instant;
 import dev.contextstarter.clock.TimeSource;
 
 /**
- * A {@link TimeSource} stepped by hand: {@link #advance(Duration)} lets time pass (both clocks
- * move), {@link #jump(Duration)} steps only the wall clock, as NTP or an operator would.
+ * A {@link TimeSource} stepped by hand: {@link #advance(Duration)} lets time pass (both
+ * clocks move), {@link #jump(Duration)} steps only the wall clock, as NTP or an operator
+ * would.
  * <p>
- * Put it into a Spring test with {@link ImportManualTimeSource @ImportManualTimeSource}, or
- * register it as a bean: the starter's system time source backs off when any
+ * Put it into a Spring test with {@link ImportManualTimeSource @ImportManualTimeSource},
+ * or register it as a bean: the starter's system time source backs off when any
  * {@link TimeSource} bean exists. Thread-safe.
  */
 public class ManualTimeSource implements TimeSource {

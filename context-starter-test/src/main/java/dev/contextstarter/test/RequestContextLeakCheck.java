@@ -15,14 +15,15 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Fails a test after which any live thread still holds a request context, or the test
- * thread still has one of the request context's MDC keys: a context left on a pooled thread
- * (an event loop, a scheduler worker, a listener thread) would be logged with the next,
- * unrelated piece of work.
+ * thread still has one of the request context's MDC keys: a context left on a pooled
+ * thread (an event loop, a scheduler worker, a listener thread) would be logged with the
+ * next, unrelated piece of work.
  * <p>
- * Work that is still finishing when the test method returns (the tail of a reactive chain on
- * another thread) gets a short settle time, 1 second by default (system property
+ * Work that is still finishing when the test method returns (the tail of a reactive chain
+ * on another thread) gets a short settle time, 1 second by default (system property
  * {@code context.test.leak-check.settle-millis}), before the check fails. The context a
- * {@link WithRequestContext} annotation opened on the test thread is expected and ignored.
+ * {@link WithRequestContext} annotation opened on the test thread is expected and
+ * ignored.
  *
  * <pre class="code">
  * &#64;SpringBootTest

@@ -23,23 +23,23 @@ import dev.contextstarter.watchdog.WatchdogListener;
 import dev.contextstarter.watchdog.WatchdogSettings;
 
 /**
- * Captures the watchdog's stall reports while it is open, so that a test can assert that a
- * block of code stalled a non-blocking thread, or that it did not:
- * <pre class="code">
+ * Captures the watchdog's stall reports while it is open, so that a test can assert that
+ * a block of code stalled a non-blocking thread, or that it did not: <pre class="code">
  * try (StallCapture capture = StallCapture.standalone(Duration.ofMillis(100))) {
  *     Mono.fromRunnable(this::slowCall).subscribeOn(Schedulers.parallel()).subscribe();
  *     StallReport report = capture.awaitStall(Duration.ofSeconds(5));
  *     assertThat(report.hasFrame(MyService.class.getName(), "slowCall")).isTrue();
  * }
- * </pre>
- * {@link #of(Watchdog)} listens to a running watchdog (for example the application's bean);
- * {@link #standalone(Duration)} runs a watchdog of its own with a Reactor schedule hook under its
- * own key, removed on {@link #close()}. JVM pauses are not stalls and are left out.
+ * </pre> {@link #of(Watchdog)} listens to a running watchdog (for example the
+ * application's bean); {@link #standalone(Duration)} runs a watchdog of its own with a
+ * Reactor schedule hook under its own key, removed on {@link #close()}. JVM pauses are
+ * not stalls and are left out.
  * <p>
- * {@link #reportBlockingCalls()} also captures every blocking call on a non-blocking thread, however
- * short, through BlockHound ({@code io.projectreactor.tools:blockhound} on the test class path, and
- * on JDK 13 and later the JVM flag {@code -XX:+AllowRedefinitionToAddDeleteMethods}, for example in
- * Surefire's {@code argLine}). BlockHound stays installed for the rest of the JVM; it reports to
+ * {@link #reportBlockingCalls()} also captures every blocking call on a non-blocking
+ * thread, however short, through BlockHound ({@code io.projectreactor.tools:blockhound}
+ * on the test class path, and on JDK 13 and later the JVM flag
+ * {@code -XX:+AllowRedefinitionToAddDeleteMethods}, for example in Surefire's
+ * {@code argLine}). BlockHound stays installed for the rest of the JVM; it reports to
  * open captures only and throws nothing.
  */
 public final class StallCapture implements AutoCloseable {
@@ -101,8 +101,8 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Start a watchdog of its own that times Reactor tasks on non-blocking threads, with no
-	 * start-up grace and a check interval of a quarter of the threshold.
+	 * Start a watchdog of its own that times Reactor tasks on non-blocking threads, with
+	 * no start-up grace and a check interval of a quarter of the threshold.
 	 * @param threshold how long a task may run before it is a stall
 	 * @return the open capture
 	 */
@@ -129,11 +129,12 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Also capture blocking calls on non-blocking threads, caught by BlockHound, until closed.
-	 * Installs BlockHound the first time in this JVM.
+	 * Also capture blocking calls on non-blocking threads, caught by BlockHound, until
+	 * closed. Installs BlockHound the first time in this JVM.
 	 * @return this capture
-	 * @throws IllegalStateException if BlockHound is not on the class path or cannot be installed
-	 * (on JDK 13 and later: without {@code -XX:+AllowRedefinitionToAddDeleteMethods})
+	 * @throws IllegalStateException if BlockHound is not on the class path or cannot be
+	 * installed (on JDK 13 and later: without
+	 * {@code -XX:+AllowRedefinitionToAddDeleteMethods})
 	 */
 	public StallCapture reportBlockingCalls() {
 		this.watchdog.reportBlockingCalls();
@@ -149,7 +150,8 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Wait for the next blocking call that matches, skipping (and consuming) those that do not.
+	 * Wait for the next blocking call that matches, skipping (and consuming) those that
+	 * do not.
 	 * @param timeout how long to wait
 	 * @param condition what the call must satisfy
 	 * @return the call
@@ -167,8 +169,8 @@ public final class StallCapture implements AutoCloseable {
 	 */
 	public void assertNoBlockingCalls() {
 		if (!this.blockingCalls.isEmpty()) {
-			throw new AssertionError("Expected no blocking call on a non-blocking thread but got "
-					+ describeCalls(this.blockingCalls));
+			throw new AssertionError(
+					"Expected no blocking call on a non-blocking thread but got " + describeCalls(this.blockingCalls));
 		}
 	}
 
@@ -246,10 +248,12 @@ public final class StallCapture implements AutoCloseable {
 					return recovery;
 				}
 			}
-			// Polling a list filled by the watchdog thread; the check interval bounds the wait.
+			// Polling a list filled by the watchdog thread; the check interval bounds the
+			// wait.
 			sleepBriefly();
 		}
-		throw new AssertionError("Stall " + stall.id() + " on " + stall.threadName() + " did not end within " + timeout);
+		throw new AssertionError(
+				"Stall " + stall.id() + " on " + stall.threadName() + " did not end within " + timeout);
 	}
 
 	/**
@@ -263,9 +267,10 @@ public final class StallCapture implements AutoCloseable {
 	}
 
 	/**
-	 * Stop listening; a standalone capture also removes its hook and stops its watchdog, after
-	 * which the blocking calls still queued have been captured. The watchdog of a capture made with
-	 * {@link #of(Watchdog)} keeps running, and keeps reporting blocking calls if it did.
+	 * Stop listening; a standalone capture also removes its hook and stops its watchdog,
+	 * after which the blocking calls still queued have been captured. The watchdog of a
+	 * capture made with {@link #of(Watchdog)} keeps running, and keeps reporting blocking
+	 * calls if it did.
 	 */
 	@Override
 	public void close() {

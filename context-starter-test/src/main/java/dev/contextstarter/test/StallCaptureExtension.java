@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * JUnit extension behind {@link CaptureStalls}: opens a standalone {@link StallCapture} before
- * each test and closes it after, failing the test on a stall when asked to.
+ * JUnit extension behind {@link CaptureStalls}: opens a standalone {@link StallCapture}
+ * before each test and closes it after, failing the test on a stall when asked to.
  */
 class StallCaptureExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 

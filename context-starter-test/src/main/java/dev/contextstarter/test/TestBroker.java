@@ -6,10 +6,11 @@ import java.net.Socket;
 import java.util.UUID;
 
 /**
- * The RabbitMQ broker a test suite runs against: the one at {@code SPRING_RABBITMQ_HOST} and
- * {@code SPRING_RABBITMQ_PORT} (the variables Spring Boot binds), by default 127.0.0.1:5672. Tests
- * that share a broker give their exchanges and queues {@link #uniqueName(String) unique names}, so
- * that runs never consume each other's messages.
+ * The RabbitMQ broker a test suite runs against: the one at {@code SPRING_RABBITMQ_HOST}
+ * and {@code SPRING_RABBITMQ_PORT} (the variables Spring Boot binds), by default
+ * 127.0.0.1:5672. Tests that share a broker give their exchanges and queues
+ * {@link #uniqueName(String) unique names}, so that runs never consume each other's
+ * messages.
  */
 public final class TestBroker {
 
@@ -34,7 +35,8 @@ public final class TestBroker {
 
 	/**
 	 * Fail fast, with the fix in the message, when no broker answers.
-	 * @throws IllegalStateException if nothing accepts a connection at {@link #host()}:{@link #port()}
+	 * @throws IllegalStateException if nothing accepts a connection at
+	 * {@link #host()}:{@link #port()}
 	 */
 	public static void requireRunning() {
 		try (Socket socket = new Socket()) {

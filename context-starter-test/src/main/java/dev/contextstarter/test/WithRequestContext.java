@@ -10,12 +10,13 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs a test (or every test of a class) inside a request context: the context is opened on
- * the test thread, holder and MDC, before each test and the previous one is restored after
- * it. A method's annotation wins over its class's.
+ * Runs a test (or every test of a class) inside a request context: the context is opened
+ * on the test thread, holder and MDC, before each test and the previous one is restored
+ * after it. A method's annotation wins over its class's.
  * <p>
- * With the starter's Reactor propagation installed, a {@code Mono} or {@code Flux} subscribed
- * to (or blocked on) from the test carries the context into its operators on every scheduler.
+ * With the starter's Reactor propagation installed, a {@code Mono} or {@code Flux}
+ * subscribed to (or blocked on) from the test carries the context into its operators on
+ * every scheduler.
  *
  * <pre class="code">
  * &#64;Test

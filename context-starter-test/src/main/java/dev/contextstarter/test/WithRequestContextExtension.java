@@ -28,13 +28,15 @@ final class WithRequestContextExtension implements BeforeEachCallback, AfterEach
 			.findAnnotation(context.getRequiredTestMethod(), WithRequestContext.class)
 			.or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithRequestContext.class))
 			.orElseThrow();
-		RequestIdContext requestContext = new RequestIdContext(annotation.requestId(), parseFields(annotation.fields()));
+		RequestIdContext requestContext = new RequestIdContext(annotation.requestId(),
+				parseFields(annotation.fields()));
 		context.getStore(NAMESPACE).put(SCOPE, RequestIdContextHolder.open(requestContext));
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		RequestIdContextHolder.Scope scope = context.getStore(NAMESPACE).remove(SCOPE, RequestIdContextHolder.Scope.class);
+		RequestIdContextHolder.Scope scope = context.getStore(NAMESPACE)
+			.remove(SCOPE, RequestIdContextHolder.Scope.class);
 		if (scope != null) {
 			scope.close();
 		}

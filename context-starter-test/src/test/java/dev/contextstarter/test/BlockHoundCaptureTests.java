@@ -24,11 +24,11 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 /**
- * Blocking calls caught by BlockHound through the watchdog: a short sleep on a parallel worker
- * is reported with its request, the chain goes on, and {@code @CaptureStalls(failOnBlockingCall)}
- * fails the test that made it. Runs in a JVM of its own with
- * {@code -XX:+AllowRedefinitionToAddDeleteMethods} (see the module's pom): BlockHound stays
- * installed for good.
+ * Blocking calls caught by BlockHound through the watchdog: a short sleep on a parallel
+ * worker is reported with its request, the chain goes on, and
+ * {@code @CaptureStalls(failOnBlockingCall)} fails the test that made it. Runs in a JVM
+ * of its own with {@code -XX:+AllowRedefinitionToAddDeleteMethods} (see the module's
+ * pom): BlockHound stays installed for good.
  */
 @Tag("blockhound")
 class BlockHoundCaptureTests {
@@ -36,15 +36,12 @@ class BlockHoundCaptureTests {
 	@Test
 	void aShortSleepInPublishOnParallelIsReportedWithTheRequestAndTheChainCompletes() {
 		try (StallCapture capture = StallCapture.standalone(Duration.ofMillis(100)).reportBlockingCalls()) {
-			String result = Mono.just("order-1")
-				.publishOn(Schedulers.parallel())
-				.map((order) -> {
-					try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
-						.open(RequestIdContext.of("bh-1").withField("tenant", "acme"))) {
-						return lookUp(order);
-					}
-				})
-				.block(Duration.ofSeconds(5));
+			String result = Mono.just("order-1").publishOn(Schedulers.parallel()).map((order) -> {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("bh-1").withField("tenant", "acme"))) {
+					return lookUp(order);
+				}
+			}).block(Duration.ofSeconds(5));
 			assertThat(result).isEqualTo("found order-1");
 			BlockingCall call = capture.awaitBlockingCall(Duration.ofSeconds(5), (c) -> "bh-1".equals(c.requestId()));
 			assertThat(call.method()).isEqualTo("java.lang.Thread.sleep");
@@ -81,7 +78,9 @@ class BlockHoundCaptureTests {
 	void aClosedCaptureNoLongerReceivesCalls() {
 		StallCapture capture = StallCapture.standalone(Duration.ofMillis(100)).reportBlockingCalls();
 		capture.close();
-		Mono.just("order-3").publishOn(Schedulers.parallel()).map(BlockHoundCaptureTests::lookUp)
+		Mono.just("order-3")
+			.publishOn(Schedulers.parallel())
+			.map(BlockHoundCaptureTests::lookUp)
 			.block(Duration.ofSeconds(5));
 		assertThat(capture.blockingCalls()).isEmpty();
 	}
@@ -93,10 +92,15 @@ class BlockHoundCaptureTests {
 		try {
 			application.reportBlockingCalls();
 			StallCapture.of(application).close();
-			Mono.just("order-4").publishOn(Schedulers.parallel()).map(BlockHoundCaptureTests::lookUp)
+			Mono.just("order-4")
+				.publishOn(Schedulers.parallel())
+				.map(BlockHoundCaptureTests::lookUp)
 				.block(Duration.ofSeconds(5));
-			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> application.recentBlockingCalls().stream()
-				.anyMatch((call) -> call.hasFrame(BlockHoundCaptureTests.class.getName(), "lookUp")));
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> application.recentBlockingCalls()
+					.stream()
+					.anyMatch((call) -> call.hasFrame(BlockHoundCaptureTests.class.getName(), "lookUp")));
 		}
 		finally {
 			application.close();
@@ -111,9 +115,10 @@ class BlockHoundCaptureTests {
 			.testEvents()
 			.assertStatistics((stats) -> stats.started(2).succeeded(1).failed(1))
 			.assertThatEvents()
-			.haveExactly(1, event(test("blocksForFiveMillis"),
-					finishedWithFailure(message((text) -> text.contains("java.lang.Thread.sleep")
-							&& text.contains("sample-1") && text.contains("lookUp")))));
+			.haveExactly(1,
+					event(test("blocksForFiveMillis"),
+							finishedWithFailure(message((text) -> text.contains("java.lang.Thread.sleep")
+									&& text.contains("sample-1") && text.contains("lookUp")))));
 	}
 
 	static String lookUp(String order) {
@@ -132,7 +137,8 @@ class BlockHoundCaptureTests {
 		@Test
 		void blocksForFiveMillis() {
 			Mono.just("order").publishOn(Schedulers.parallel()).map((order) -> {
-				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("sample-1"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("sample-1"))) {
 					return lookUp(order);
 				}
 			}).block(Duration.ofSeconds(5));

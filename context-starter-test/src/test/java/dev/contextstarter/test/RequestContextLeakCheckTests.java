@@ -38,8 +38,8 @@ class RequestContextLeakCheckTests {
 				.execute()
 				.testEvents()
 				.assertThatEvents()
-				.haveExactly(1, event(test("leaks"), finishedWithFailure(message((text) -> text
-					.contains("'leaking-worker' holds leaked-1")))));
+				.haveExactly(1, event(test("leaks"),
+						finishedWithFailure(message((text) -> text.contains("'leaking-worker' holds leaked-1")))));
 		}
 		finally {
 			System.clearProperty("context.test.leak-check.settle-millis");

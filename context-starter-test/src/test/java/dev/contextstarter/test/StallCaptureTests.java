@@ -57,8 +57,7 @@ class StallCaptureTests {
 	@Test
 	void awaitingAStallThatNeverComesFails() {
 		try (StallCapture capture = StallCapture.standalone(Duration.ofMillis(100))) {
-			assertThatExceptionOfType(AssertionError.class)
-				.isThrownBy(() -> capture.awaitStall(Duration.ofMillis(300)))
+			assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> capture.awaitStall(Duration.ofMillis(300)))
 				.withMessageContaining("none");
 		}
 	}

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's scripts under {@code scripts/}, for tests that need what only they know: the
- * broker's control tool and where libfaketime lives on this machine.
+ * The project's scripts under {@code scripts/}, for tests that need what only they know:
+ * the broker's control tool and where libfaketime lives on this machine.
  */
 public final class ProjectScripts {
 
@@ -19,7 +19,8 @@ public final class ProjectScripts {
 	}
 
 	/**
-	 * Close every client connection on the test broker, as {@code rabbitmqctl close_all_connections}.
+	 * Close every client connection on the test broker, as
+	 * {@code rabbitmqctl close_all_connections}.
 	 * @param reason the reason the broker reports to clients
 	 * @return what rabbitmqctl printed
 	 * @throws IOException if the script cannot be started
@@ -35,8 +36,8 @@ public final class ProjectScripts {
 	}
 
 	/**
-	 * Where libfaketime is: {@code LIBFAKETIME} as {@code scripts/test.sh} exports it, otherwise
-	 * what {@code scripts/libfaketime-path.sh} finds, the same way.
+	 * Where libfaketime is: {@code LIBFAKETIME} as {@code scripts/test.sh} exports it,
+	 * otherwise what {@code scripts/libfaketime-path.sh} finds, the same way.
 	 * @return the library's path, or empty when it is not installed
 	 * @throws IOException if the script cannot be started
 	 * @throws InterruptedException if interrupted while waiting for it
@@ -58,7 +59,8 @@ public final class ProjectScripts {
 			process.destroyForcibly();
 			throw new IllegalStateException("scripts/" + script + " did not finish within 60s");
 		}
-		return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+		return new Result(process.exitValue(),
+				new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
 	}
 
 	private static Path root() {

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No public top-level type of ours shares its simple name with a public top-level type of
- * Spring Framework or Spring Boot on this (WebFlux, AMQP, actuator) class path, so that an IDE
- * never offers the wrong import. Nested types are left out on both sides: they are written
- * with their outer type's name.
+ * Spring Framework or Spring Boot on this (WebFlux, AMQP, actuator) class path, so that
+ * an IDE never offers the wrong import. Nested types are left out on both sides: they are
+ * written with their outer type's name.
  */
 class PublicTypeNamesTests {
 
@@ -36,9 +36,11 @@ class PublicTypeNamesTests {
 	/** This module's own test classes, which are not part of what users get. */
 	private static final String OUR_TESTS_PREFIX = OUR_PREFIX + "it/";
 
-	/** Spring Framework's jars ({@code org.springframework:spring-*}) and Spring Boot's. */
-	private static final Pattern SPRING_JAR = Pattern
-		.compile(".*[/\\\\]org[/\\\\]springframework[/\\\\](boot[/\\\\].*|spring-[^/\\\\]+[/\\\\][^/\\\\]+[/\\\\][^/\\\\]+\\.jar)");
+	/**
+	 * Spring Framework's jars ({@code org.springframework:spring-*}) and Spring Boot's.
+	 */
+	private static final Pattern SPRING_JAR = Pattern.compile(
+			".*[/\\\\]org[/\\\\]springframework[/\\\\](boot[/\\\\].*|spring-[^/\\\\]+[/\\\\][^/\\\\]+[/\\\\][^/\\\\]+\\.jar)");
 
 	@Test
 	void noPublicTypeOfOursSharesASimpleNameWithSpring() throws IOException {

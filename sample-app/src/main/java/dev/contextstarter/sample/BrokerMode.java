@@ -6,8 +6,8 @@ package dev.contextstarter.sample;
 public enum BrokerMode {
 
 	/**
-	 * Start an in-memory Apache Qpid Broker-J inside the application, so that nothing needs
-	 * installing.
+	 * Start an in-memory Apache Qpid Broker-J inside the application, so that nothing
+	 * needs installing.
 	 */
 	EMBEDDED,
 

@@ -92,7 +92,8 @@ public class SampleProperties implements Validator {
 			errors.rejectValue("orders.queue", "blank", "sample.orders.queue must not be blank");
 		}
 		URI inventoryUrl = properties.getOrders().getInventoryUrl();
-		if (inventoryUrl != null && !("http".equals(inventoryUrl.getScheme()) || "https".equals(inventoryUrl.getScheme()))) {
+		if (inventoryUrl != null
+				&& !("http".equals(inventoryUrl.getScheme()) || "https".equals(inventoryUrl.getScheme()))) {
 			errors.rejectValue("orders.inventoryUrl", "scheme",
 					"sample.orders.inventory-url must be an absolute http(s) URL, was '" + inventoryUrl + "'");
 		}
@@ -104,13 +105,14 @@ public class SampleProperties implements Validator {
 	public static class EmbeddedBroker {
 
 		/**
-		 * Address the embedded broker listens on; loopback keeps it private to this machine.
+		 * Address the embedded broker listens on; loopback keeps it private to this
+		 * machine.
 		 */
 		private String host = "127.0.0.1";
 
 		/**
-		 * AMQP port of the embedded broker (0 picks a free port). Not 5672, so that it does not
-		 * clash with a local RabbitMQ.
+		 * AMQP port of the embedded broker (0 picks a free port). Not 5672, so that it
+		 * does not clash with a local RabbitMQ.
 		 */
 		private int port = 5673;
 
@@ -148,13 +150,14 @@ public class SampleProperties implements Validator {
 		private String queue = DEFAULT_QUEUE;
 
 		/**
-		 * Whether this node processes placed orders. Turn it off on a node that should only
-		 * take orders, so that another node processes them.
+		 * Whether this node processes placed orders. Turn it off on a node that should
+		 * only take orders, so that another node processes them.
 		 */
 		private boolean processing = true;
 
 		/**
-		 * Base URL of the inventory service the processor calls; by default this node itself.
+		 * Base URL of the inventory service the processor calls; by default this node
+		 * itself.
 		 */
 		private @Nullable URI inventoryUrl;
 
@@ -198,8 +201,8 @@ public class SampleProperties implements Validator {
 	public static class Demo {
 
 		/**
-		 * Whether GET /demo/block blocks the event loop on purpose, for the watchdog to report.
-		 * Never turn this on in a real service.
+		 * Whether GET /demo/block blocks the event loop on purpose, for the watchdog to
+		 * report. Never turn this on in a real service.
 		 */
 		private boolean blockingEndpoint;
 

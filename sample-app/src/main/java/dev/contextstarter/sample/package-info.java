@@ -1,5 +1,6 @@
 /**
- * A small orders service written the way a user of context-starter would: no context code of its own.
+ * A small orders service written the way a user of context-starter would: no context code
+ * of its own.
  */
 @NullMarked
 package dev.contextstarter.sample;

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The default setup, as {@code scripts/run-sample.sh} starts it: the embedded Qpid broker,
- * nothing external. Only the ports differ (random), so that it runs next to anything.
+ * The default setup, as {@code scripts/run-sample.sh} starts it: the embedded Qpid
+ * broker, nothing external. Only the ports differ (random), so that it runs next to
+ * anything.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-broker.port=0", "sample.node-name=node-embedded",

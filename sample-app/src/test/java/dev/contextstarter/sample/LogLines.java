@@ -29,8 +29,12 @@ final class LogLines {
 	}
 
 	static List<Line> parse(String output) {
-		return output.lines().map(LINE::matcher).filter(Matcher::matches).map((matcher) -> new Line(matcher.group(1),
-				matcher.group(2), matcher.group(3), matcher.group(4), matcher.group(5))).toList();
+		return output.lines()
+			.map(LINE::matcher)
+			.filter(Matcher::matches)
+			.map((matcher) -> new Line(matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4),
+					matcher.group(5)))
+			.toList();
 	}
 
 }

@@ -48,8 +48,8 @@ final class OrderFlowAssertions {
 	}
 
 	/**
-	 * Every line about the order, on every hop, carries the order's own request ID, and every
-	 * hop logged.
+	 * Every line about the order, on every hop, carries the order's own request ID, and
+	 * every hop logged.
 	 * @return the order's lines
 	 */
 	static List<Line> assertEveryHopCarriesItsRequestId(CapturedOutput output, PlacedOrder order, String placedOn,
@@ -62,8 +62,8 @@ final class OrderFlowAssertions {
 			.toList();
 		assertThat(lines).as("log lines of order %s", order.orderId())
 			.isNotEmpty()
-			.allSatisfy((line) -> assertThat(line.requestId()).as("request ID of: %s", line)
-				.isEqualTo(order.requestId()));
+			.allSatisfy(
+					(line) -> assertThat(line.requestId()).as("request ID of: %s", line).isEqualTo(order.requestId()));
 
 		List<Predicate<String>> hops = new ArrayList<>(List.of(
 				exactly(orderPrefix + " " + order.quantity() + " x " + order.sku() + " received on " + placedOn),
@@ -81,7 +81,8 @@ final class OrderFlowAssertions {
 			assertThat(lines).as("hops of order %s", order.orderId())
 				.anySatisfy((line) -> assertThat(line.message()).matches(hop));
 		}
-		// Event loops, a blocking-capable worker, a parallel worker, listener threads: a real journey.
+		// Event loops, a blocking-capable worker, a parallel worker, listener threads: a
+		// real journey.
 		Set<String> threads = lines.stream().map(Line::thread).collect(Collectors.toSet());
 		assertThat(threads).as("threads of order %s", order.orderId()).hasSizeGreaterThanOrEqualTo(5);
 		return lines;

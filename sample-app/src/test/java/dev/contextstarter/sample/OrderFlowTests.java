@@ -38,12 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole flow on one node against the test suite's real RabbitMQ: HTTP in, RabbitMQ out
- * and back in, an HTTP call to the inventory across schedulers, and the reservation event.
+ * The whole flow on one node against the test suite's real RabbitMQ: HTTP in, RabbitMQ
+ * out and back in, an HTTP call to the inventory across schedulers, and the reservation
+ * event.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sample.broker=external",
-		"sample.node-name=node-solo", "spring.main.banner-mode=off", "sample.demo.blocking-endpoint=true",
-		"context.watchdog.startup-grace=0s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sample.broker=external", "sample.node-name=node-solo", "spring.main.banner-mode=off",
+				"sample.demo.blocking-endpoint=true", "context.watchdog.startup-grace=0s" })
 @DirtiesContext
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
@@ -90,13 +91,15 @@ class OrderFlowTests {
 		try {
 			for (int i = 0; i < 8; i++) {
 				String sku = "SKU-" + run + "-" + i;
-				// One order without an ID: the service makes one up and must use it throughout.
+				// One order without an ID: the service makes one up and must use it
+				// throughout.
 				String requestId = (i == 0) ? null : "flow-" + run + "-" + i;
 				int quantity = 1 + i;
 				placing.add(CompletableFuture.supplyAsync(() -> client.place(sku, quantity, requestId), clients));
 			}
 			List<PlacedOrder> orders = placing.stream().map(CompletableFuture::join).toList();
-			assertThat(orders.get(0).requestId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+			assertThat(orders.get(0).requestId())
+				.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
 
 			for (PlacedOrder order : orders) {
 				OrderFlowAssertions.awaitRecorded(output, order, "node-solo", "node-solo");
@@ -126,10 +129,12 @@ class OrderFlowTests {
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getHeaders().getFirst(SampleClient.REQUEST_ID_HEADER)).isEqualTo("bad-order-1");
 		assertThat(response.getBody()).containsEntry("title", "Invalid order")
-			.containsEntry("detail", "The order is invalid: quantity must be greater than or equal to 1;"
-					+ " sku must contain only letters, digits and dashes")
-			.containsEntry("errors", List.of(Map.of("field", "quantity", "message", "must be greater than or equal to 1"),
-					Map.of("field", "sku", "message", "must contain only letters, digits and dashes")));
+			.containsEntry("detail",
+					"The order is invalid: quantity must be greater than or equal to 1;"
+							+ " sku must contain only letters, digits and dashes")
+			.containsEntry("errors",
+					List.of(Map.of("field", "quantity", "message", "must be greater than or equal to 1"),
+							Map.of("field", "sku", "message", "must contain only letters, digits and dashes")));
 	}
 
 	@Test
@@ -167,23 +172,39 @@ class OrderFlowTests {
 	@Test
 	void actuatorExposesHealthMetricsAndTheStarterEndpoints() {
 		WebClient webClient = WebClient.create("http://127.0.0.1:" + this.port);
-		Map<String, Object> health = webClient.get().uri("/actuator/health").retrieve().bodyToMono(JSON_OBJECT)
+		Map<String, Object> health = webClient.get()
+			.uri("/actuator/health")
+			.retrieve()
+			.bodyToMono(JSON_OBJECT)
 			.block(Duration.ofSeconds(30));
 		assertThat(health).containsEntry("status", "UP");
 		assertThat((Map<String, Object>) health.get("components")).containsKey("rabbit");
-		Map<String, Object> clock = webClient.get().uri("/actuator/clock").retrieve().bodyToMono(JSON_OBJECT)
+		Map<String, Object> clock = webClient.get()
+			.uri("/actuator/clock")
+			.retrieve()
+			.bodyToMono(JSON_OBJECT)
 			.block(Duration.ofSeconds(30));
-		assertThat((List<Map<String, Object>>) clock.get("wallTasks"))
-			.anySatisfy((task) -> assertThat(task).containsEntry("task", "dev.contextstarter.sample.demo.Heartbeat.beat"));
-		String prometheus = webClient.get().uri("/actuator/prometheus").retrieve().bodyToMono(String.class)
+		assertThat((List<Map<String, Object>>) clock.get("wallTasks")).anySatisfy(
+				(task) -> assertThat(task).containsEntry("task", "dev.contextstarter.sample.demo.Heartbeat.beat"));
+		String prometheus = webClient.get()
+			.uri("/actuator/prometheus")
+			.retrieve()
+			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(30));
 		assertThat(prometheus).contains("context_watchdog_", "context_clock_", "http_server_requests");
-		Map<String, Object> info = webClient.get().uri("/actuator/info").retrieve().bodyToMono(JSON_OBJECT)
+		Map<String, Object> info = webClient.get()
+			.uri("/actuator/info")
+			.retrieve()
+			.bodyToMono(JSON_OBJECT)
 			.block(Duration.ofSeconds(30));
 		assertThat(info).containsKeys("java", "os");
-		Map<String, Object> metrics = webClient.get().uri("/actuator/metrics").retrieve().bodyToMono(JSON_OBJECT)
+		Map<String, Object> metrics = webClient.get()
+			.uri("/actuator/metrics")
+			.retrieve()
+			.bodyToMono(JSON_OBJECT)
 			.block(Duration.ofSeconds(30));
-		assertThat((List<String>) metrics.get("names")).contains("context.watchdog.stalled.threads", "context.clock.skew");
+		assertThat((List<String>) metrics.get("names")).contains("context.watchdog.stalled.threads",
+				"context.clock.skew");
 	}
 
 	@Test

@@ -6,8 +6,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import dev.contextstarter.test.TestBroker;
 
 /**
- * The sample's orders exchange and queue on the suite's {@link TestBroker}: each test class
- * uses its own, so that runs sharing a broker never consume each other's messages.
+ * The sample's orders exchange and queue on the suite's {@link TestBroker}: each test
+ * class uses its own, so that runs sharing a broker never consume each other's messages.
  */
 final class OrdersOnTestBroker {
 
@@ -24,7 +24,8 @@ final class OrdersOnTestBroker {
 	}
 
 	/**
-	 * Arguments that point a sample node at the test broker, with its own exchange and queue.
+	 * Arguments that point a sample node at the test broker, with its own exchange and
+	 * queue.
 	 * @param names the prefix from {@link #uniqueNames(String)}
 	 * @return the arguments
 	 */

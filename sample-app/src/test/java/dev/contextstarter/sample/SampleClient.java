@@ -52,17 +52,11 @@ final class SampleClient {
 	}
 
 	ResponseEntity<Map<String, Object>> post(Object body, @Nullable String requestId) {
-		return this.webClient.post()
-			.uri("/orders")
-			.contentType(MediaType.APPLICATION_JSON)
-			.headers((headers) -> {
-				if (requestId != null) {
-					headers.set(REQUEST_ID_HEADER, requestId);
-				}
-			})
-			.bodyValue(body)
-			.exchangeToMono((response) -> response.toEntity(JSON_OBJECT))
-			.block(TIMEOUT);
+		return this.webClient.post().uri("/orders").contentType(MediaType.APPLICATION_JSON).headers((headers) -> {
+			if (requestId != null) {
+				headers.set(REQUEST_ID_HEADER, requestId);
+			}
+		}).bodyValue(body).exchangeToMono((response) -> response.toEntity(JSON_OBJECT)).block(TIMEOUT);
 	}
 
 	ResponseEntity<Map<String, Object>> order(String orderId) {

@@ -56,8 +56,10 @@ class TwoNodeTests {
 	@AfterAll
 	static void stopNodes() {
 		try {
-			// In parallel: both nodes share Reactor Netty's global event loops, which the first
-			// node to close would otherwise wait for (up to 15 s) while the other still serves.
+			// In parallel: both nodes share Reactor Netty's global event loops, which the
+			// first
+			// node to close would otherwise wait for (up to 15 s) while the other still
+			// serves.
 			CompletableFuture<Void> closingB = CompletableFuture.runAsync(() -> {
 				if (nodeB != null) {
 					nodeB.close();
@@ -92,8 +94,8 @@ class TwoNodeTests {
 				.until(() -> "node-b".equals(nodeAClient.orderField(order.orderId(), "reservedBy")));
 		}
 		for (PlacedOrder order : orders) {
-			List<Line> lines = OrderFlowAssertions.assertEveryHopCarriesItsRequestId(output, order, "node-a",
-					"node-b", "node-a", "node-b");
+			List<Line> lines = OrderFlowAssertions.assertEveryHopCarriesItsRequestId(output, order, "node-a", "node-b",
+					"node-a", "node-b");
 			assertThat(lines).noneSatisfy((line) -> assertThat(line.message()).contains(" on node-a (placed on"));
 			// Both nodes know the order now, with the ID it entered with.
 			assertThat(nodeAClient.orderField(order.orderId(), "requestId")).isEqualTo(order.requestId());

@@ -20,8 +20,8 @@ import dev.contextstarter.clock.WallTaskInfo;
 import dev.contextstarter.support.EnumSpelling;
 
 /**
- * The {@code clock} endpoint: the current skew between the wall and monotonic clocks, recent
- * jumps and stalls, and every wall-clock task with its next nominal time.
+ * The {@code clock} endpoint: the current skew between the wall and monotonic clocks,
+ * recent jumps and stalls, and every wall-clock task with its next nominal time.
  */
 @Endpoint(id = "clock")
 public class ClockEndpoint {
@@ -72,15 +72,14 @@ public class ClockEndpoint {
 			.map(ProcessStallEvent.class::cast)
 			.map(StallDescriptor::of)
 			.toList();
-		List<TaskDescriptor> tasks = (this.scheduler != null)
-				? this.scheduler.wallTasks()
-					.stream()
-					.map((info) -> TaskDescriptor.of(info, this.lastRunRequestIds.apply(info.task())))
-					.toList()
-				: List.of();
+		List<TaskDescriptor> tasks = (this.scheduler != null) ? this.scheduler.wallTasks()
+			.stream()
+			.map((info) -> TaskDescriptor.of(info, this.lastRunRequestIds.apply(info.task())))
+			.toList() : List.of();
 		Instant lastCheck = this.detector.lastCheck();
-		return new ClockDescriptor(seconds(this.detector.currentSkew()), (lastCheck != null) ? lastCheck.toString() : null,
-				seconds(this.detector.getCheckInterval()), jumps, stalls, tasks);
+		return new ClockDescriptor(seconds(this.detector.currentSkew()),
+				(lastCheck != null) ? lastCheck.toString() : null, seconds(this.detector.getCheckInterval()), jumps,
+				stalls, tasks);
 	}
 
 	private static double seconds(Duration duration) {
@@ -118,8 +117,8 @@ public class ClockEndpoint {
 	public record JumpDescriptor(String direction, double magnitudeSeconds, String wallBefore, String wallAfter) {
 
 		static JumpDescriptor of(ClockJumpEvent event) {
-			return new JumpDescriptor(EnumSpelling.of(event.getDirection()),
-					seconds(event.getMagnitude()), event.getWallBefore().toString(), event.getWallAfter().toString());
+			return new JumpDescriptor(EnumSpelling.of(event.getDirection()), seconds(event.getMagnitude()),
+					event.getWallBefore().toString(), event.getWallAfter().toString());
 		}
 
 	}
@@ -149,11 +148,14 @@ public class ClockEndpoint {
 	 * @param highWaterMark the latest occurrence run or skipped
 	 * @param lastRunNominalTime nominal time of its latest run
 	 * @param lastRunActualTime start of its latest run
-	 * @param lastRunReason why its latest run ran: {@code on-time}, {@code late}, {@code misfire} or {@code rerun}
+	 * @param lastRunReason why its latest run ran: {@code on-time}, {@code late},
+	 * {@code misfire} or {@code rerun}
 	 * @param lastRunMissedCount occurrences folded into its latest run
-	 * @param lastRunRequestId request ID of its latest run, when each run opens its own context
+	 * @param lastRunRequestId request ID of its latest run, when each run opens its own
+	 * context
 	 * @param misfirePolicy its misfire policy: {@code fire-once} or {@code skip}
-	 * @param backwardPolicy its backward policy: {@code auto}, {@code hold} or {@code rerun}
+	 * @param backwardPolicy its backward policy: {@code auto}, {@code hold} or
+	 * {@code rerun}
 	 * @param graceSeconds its grace period
 	 */
 	public record TaskDescriptor(String task, String trigger, @Nullable String nextNominalTime,
@@ -167,10 +169,10 @@ public class ClockEndpoint {
 					text(info.highWaterMark()), (run != null) ? text(run.nominalTime()) : null,
 					(run != null) ? text(run.actualTime()) : null, (run != null) ? EnumSpelling.of(run.reason()) : null,
 					(run != null) ? run.missedCount() : 0, lastRunRequestId,
-					EnumSpelling.of(info.policy().misfirePolicy()), EnumSpelling.of(info.policy().backwardPolicy()), seconds(info.policy().grace()));
+					EnumSpelling.of(info.policy().misfirePolicy()), EnumSpelling.of(info.policy().backwardPolicy()),
+					seconds(info.policy().grace()));
 		}
 
 	}
-
 
 }

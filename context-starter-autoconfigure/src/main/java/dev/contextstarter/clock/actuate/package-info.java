@@ -1,5 +1,6 @@
 /**
- * Actuator endpoint that shows the clock skew, recent jumps and stalls, and the wall-clock tasks.
+ * Actuator endpoint that shows the clock skew, recent jumps and stalls, and the
+ * wall-clock tasks.
  */
 @NullMarked
 package dev.contextstarter.clock.actuate;

@@ -26,11 +26,13 @@ import dev.contextstarter.clock.TimeSource;
 import dev.contextstarter.support.PhasedLifecycle;
 
 /**
- * Clock-jump detection, and a clock-jump-aware {@code taskScheduler} for {@code @Scheduled}.
+ * Clock-jump detection, and a clock-jump-aware {@code taskScheduler} for
+ * {@code @Scheduled}.
  * <p>
  * Runs before Boot's task scheduling auto-configuration so that its {@code taskScheduler}
  * backs off in favour of ours; ours is built with Boot's
- * {@link ThreadPoolTaskSchedulerBuilder}, so {@code spring.task.scheduling.*} still applies.
+ * {@link ThreadPoolTaskSchedulerBuilder}, so {@code spring.task.scheduling.*} still
+ * applies.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration")
 @ConditionalOnContextFeature("clock")
@@ -57,8 +59,8 @@ public final class ClockAutoConfiguration {
 	}
 
 	/**
-	 * The scheduler, on the same conditions as Boot's own {@code taskScheduler}: scheduling
-	 * is enabled and the user has no scheduler of their own.
+	 * The scheduler, on the same conditions as Boot's own {@code taskScheduler}:
+	 * scheduling is enabled and the user has no scheduler of their own.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(ThreadPoolTaskScheduler.class)
@@ -70,7 +72,8 @@ public final class ClockAutoConfiguration {
 		@Bean(name = "taskScheduler")
 		ClockJumpAwareTaskScheduler taskScheduler(ObjectProvider<ThreadPoolTaskSchedulerBuilder> builder,
 				TimeSource timeSource, ClockProperties properties, ObjectProvider<ScheduledRunListener> listeners) {
-			// configured in place by Boot's builder, so a customizer's ErrorHandler reaches every task
+			// configured in place by Boot's builder, so a customizer's ErrorHandler
+			// reaches every task
 			ClockJumpAwareTaskScheduler scheduler = ClockJumpAwareTaskScheduler.decorate(
 					builder.getIfAvailable(ThreadPoolTaskSchedulerBuilder::new)::configure, timeSource,
 					properties.getCheckInterval(), properties.getJumpThreshold());

@@ -21,8 +21,8 @@ import dev.contextstarter.clock.WallTaskPolicy;
 public class ClockProperties implements Validator {
 
 	/**
-	 * Whether to detect wall-clock jumps and process stalls and to make scheduled wall-clock
-	 * tasks jump-aware.
+	 * Whether to detect wall-clock jumps and process stalls and to make scheduled
+	 * wall-clock tasks jump-aware.
 	 */
 	private boolean enabled = true;
 
@@ -111,8 +111,7 @@ public class ClockProperties implements Validator {
 
 	private static void notNegative(Errors errors, String field, String property, @Nullable Duration value) {
 		if (value == null || value.isNegative()) {
-			errors.rejectValue(field, "context.clock.notNegative",
-					property + " must not be negative but was " + value);
+			errors.rejectValue(field, "context.clock.notNegative", property + " must not be negative but was " + value);
 		}
 	}
 
@@ -141,14 +140,14 @@ public class ClockProperties implements Validator {
 
 		/**
 		 * What a wall-clock task does after the wall clock is stepped back: hold (never
-		 * repeat an occurrence), rerun (resume after the new wall time), or auto (hold when
-		 * the jump is shorter than the task's period, rerun otherwise).
+		 * repeat an occurrence), rerun (resume after the new wall time), or auto (hold
+		 * when the jump is shorter than the task's period, rerun otherwise).
 		 */
 		private BackwardPolicy backwardPolicy = BackwardPolicy.AUTO;
 
 		/**
-		 * Policies of single tasks, keyed by task name (for {@code @Scheduled} methods the
-		 * qualified method name, for example {@code com.example.Reports.daily}).
+		 * Policies of single tasks, keyed by task name (for {@code @Scheduled} methods
+		 * the qualified method name, for example {@code com.example.Reports.daily}).
 		 */
 		private final Map<String, Task> tasks = new LinkedHashMap<>();
 

@@ -12,14 +12,15 @@ import org.jspecify.annotations.Nullable;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
- * Reads AMQP header values as text for request ID validation, whatever type they arrived as.
+ * Reads AMQP header values as text for request ID validation, whatever type they arrived
+ * as.
  * <p>
- * Spring AMQP hands over a header as a {@link String}, a {@code byte[]}, a {@link LongString},
- * a {@link java.io.DataInputStream} (a long string over its 1,024-byte limit), a number, a
- * list (an AMQP array) or {@code null}. Text is decoded as ASCII-compatible bytes; anything
- * that cannot be a valid request ID (too long, a stream, a map, a date) becomes {@code null},
- * which the policy rejects as invalid. Nothing here throws, and nothing reads more than the
- * longest possible ID.
+ * Spring AMQP hands over a header as a {@link String}, a {@code byte[]}, a
+ * {@link LongString}, a {@link java.io.DataInputStream} (a long string over its
+ * 1,024-byte limit), a number, a list (an AMQP array) or {@code null}. Text is decoded as
+ * ASCII-compatible bytes; anything that cannot be a valid request ID (too long, a stream,
+ * a map, a date) becomes {@code null}, which the policy rejects as invalid. Nothing here
+ * throws, and nothing reads more than the longest possible ID.
  */
 final class AmqpHeaderValues {
 
@@ -67,7 +68,8 @@ final class AmqpHeaderValues {
 			return value.toString();
 		}
 		if (value instanceof InputStream) {
-			// Spring AMQP only uses a stream for strings over 1,024 bytes: never a valid ID.
+			// Spring AMQP only uses a stream for strings over 1,024 bytes: never a valid
+			// ID.
 			return null;
 		}
 		if (value instanceof CharSequence text) {

@@ -19,16 +19,17 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
- * Reads and writes the request context of RabbitMQ messages: the request ID under one header
- * (default {@code x-request-id}) and each configured field under its lowercased HTTP header.
+ * Reads and writes the request context of RabbitMQ messages: the request ID under one
+ * header (default {@code x-request-id}) and each configured field under its lowercased
+ * HTTP header.
  * <p>
  * Whether a message's ID and fields are accepted depends on its publisher, as the
  * {@link AmqpTrust} mode says: with {@link AmqpTrust#TRUSTED_USERS}, only a message whose
- * broker-validated {@code user-id} property names a trusted user may choose them. Fields are
- * validated like the ID on every path that reads a message.
+ * broker-validated {@code user-id} property names a trusted user may choose them. Fields
+ * are validated like the ID on every path that reads a message.
  * <p>
- * Also the API for batch listeners: the batch as a whole runs under a context of its own, and
- * {@link #open(Message)} switches to one message's context while handling it:
+ * Also the API for batch listeners: the batch as a whole runs under a context of its own,
+ * and {@link #open(Message)} switches to one message's context while handling it:
  * <pre class="code">
  * &#064;RabbitListener(queues = "orders", batch = "true")
  * void onBatch(List&lt;Message&gt; batch) {
@@ -61,8 +62,8 @@ public final class AmqpRequestContexts {
 	 * Create the codec that accepts a valid ID and valid fields from any publisher.
 	 * @param policy validates and generates IDs
 	 * @param idHeader the AMQP header of the request ID
-	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
-	 * is lowercased)
+	 * @param fields the configured context fields (their HTTP headers; the AMQP header of
+	 * each is lowercased)
 	 */
 	public AmqpRequestContexts(RequestIdPolicy policy, String idHeader, List<ContextField> fields) {
 		this(policy, idHeader, fields, AmqpTrust.IF_VALID, Set.of());
@@ -72,8 +73,8 @@ public final class AmqpRequestContexts {
 	 * Create the codec.
 	 * @param policy validates and generates IDs
 	 * @param idHeader the AMQP header of the request ID
-	 * @param fields the configured context fields (their HTTP headers; the AMQP header of each
-	 * is lowercased)
+	 * @param fields the configured context fields (their HTTP headers; the AMQP header of
+	 * each is lowercased)
 	 * @param trust whose IDs and fields are accepted
 	 * @param trustedUsers the users trusted under {@link AmqpTrust#TRUSTED_USERS}
 	 */
@@ -101,8 +102,8 @@ public final class AmqpRequestContexts {
 	/**
 	 * Return the context a received message is handled under. A missing or invalid ID, or
 	 * one from an untrusted publisher, is replaced by a new one (and counted), and so are
-	 * the fields of an untrusted publisher dropped; the message's header is then set to the
-	 * new ID, and every later read of the same message, and a reply to it, agrees.
+	 * the fields of an untrusted publisher dropped; the message's header is then set to
+	 * the new ID, and every later read of the same message, and a reply to it, agrees.
 	 * @param message the received message
 	 * @return its context
 	 */
@@ -139,7 +140,8 @@ public final class AmqpRequestContexts {
 		return switch (this.trust) {
 			case IF_VALID -> true;
 			case NEVER -> false;
-			// The received user-id, which the broker checked against the publishing connection.
+			// The received user-id, which the broker checked against the publishing
+			// connection.
 			case TRUSTED_USERS -> {
 				String userId = properties.getReceivedUserId();
 				yield userId != null && this.trustedUsers.contains(userId);
@@ -174,7 +176,8 @@ public final class AmqpRequestContexts {
 	}
 
 	/**
-	 * Write a context into outgoing message properties, keeping any header the caller set.
+	 * Write a context into outgoing message properties, keeping any header the caller
+	 * set.
 	 * @param properties the outgoing message's properties
 	 * @param context the context to carry
 	 */
@@ -203,7 +206,8 @@ public final class AmqpRequestContexts {
 		if (headers.containsKey(name)) {
 			return AmqpHeaderValues.decode(headers.get(name));
 		}
-		// AMQP header names are case-sensitive; accept a sender that kept the HTTP spelling.
+		// AMQP header names are case-sensitive; accept a sender that kept the HTTP
+		// spelling.
 		for (Map.Entry<String, @Nullable Object> entry : headers.entrySet()) {
 			if (entry.getKey().equalsIgnoreCase(name)) {
 				return AmqpHeaderValues.decode(entry.getValue());

@@ -6,8 +6,9 @@ import dev.contextstarter.requestid.RequestIdContext;
 
 /**
  * The context of the listener invocation running on this thread, kept apart from the
- * {@link dev.contextstarter.requestid.RequestIdContextHolder} so that only subscriptions started
- * by a listener (such as Spring AMQP subscribing to a returned {@code Mono}) are given it.
+ * {@link dev.contextstarter.requestid.RequestIdContextHolder} so that only subscriptions
+ * started by a listener (such as Spring AMQP subscribing to a returned {@code Mono}) are
+ * given it.
  */
 final class ListenerInvocationContext {
 

@@ -13,21 +13,22 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.support.GlobalHook;
 
 /**
- * Writes the message's request context into the Reactor {@code Context} of every subscription
- * a listener invocation starts, in particular Spring AMQP's subscription to a {@code Mono} a
- * listener returns (or one it turns into a {@code CompletableFuture}). Spring AMQP subscribes
- * with an empty context (spring-amqp#2560), so work that resumes on a thread no scheduler
- * handed over, such as a WebClient response on a Netty event loop, would otherwise run
- * without the context.
+ * Writes the message's request context into the Reactor {@code Context} of every
+ * subscription a listener invocation starts, in particular Spring AMQP's subscription to
+ * a {@code Mono} a listener returns (or one it turns into a {@code CompletableFuture}).
+ * Spring AMQP subscribes with an empty context (spring-amqp#2560), so work that resumes
+ * on a thread no scheduler handed over, such as a WebClient response on a Netty event
+ * loop, would otherwise run without the context.
  * <p>
- * Sources that restore the subscriber's context (a {@code fromFuture}, a {@code WebClient}
- * call) find it there even when they are subscribed later on another thread. With Reactor's
- * automatic propagation turned on, only the operators see it: below the context write Reactor
- * restores the final subscriber's own (empty) context, so Spring AMQP's own callbacks run
- * without it. Replies carry the ID either way, from {@link RequestContextReplyPostProcessor}.
+ * Sources that restore the subscriber's context (a {@code fromFuture}, a
+ * {@code WebClient} call) find it there even when they are subscribed later on another
+ * thread. With Reactor's automatic propagation turned on, only the operators see it:
+ * below the context write Reactor restores the final subscriber's own (empty) context, so
+ * Spring AMQP's own callbacks run without it. Replies carry the ID either way, from
+ * {@link RequestContextReplyPostProcessor}.
  * <p>
- * A global Reactor hook, installed while at least one application context uses it; outside a
- * listener invocation it costs one thread-local read per subscription.
+ * A global Reactor hook, installed while at least one application context uses it;
+ * outside a listener invocation it costs one thread-local read per subscription.
  */
 public final class ListenerSubscriptionContextHook implements InitializingBean, DisposableBean {
 
@@ -76,7 +77,8 @@ public final class ListenerSubscriptionContextHook implements InitializingBean, 
 
 	private static Context put(Context existing, RequestIdContext context) {
 		// A context the listener wrote itself wins.
-		return existing.hasKey(RequestContextAccessor.KEY) ? existing : existing.put(RequestContextAccessor.KEY, context);
+		return existing.hasKey(RequestContextAccessor.KEY) ? existing
+				: existing.put(RequestContextAccessor.KEY, context);
 	}
 
 }

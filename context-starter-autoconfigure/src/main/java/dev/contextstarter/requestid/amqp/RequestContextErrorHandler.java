@@ -10,8 +10,9 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Runs a container's error handler inside the failed message's context, so its log line
- * ("Execution of Rabbit message listener failed") carries the same ID as the listener's own.
- * The container calls it after the listener invocation, and so our advice's scope, has ended.
+ * ("Execution of Rabbit message listener failed") carries the same ID as the listener's
+ * own. The container calls it after the listener invocation, and so our advice's scope,
+ * has ended.
  */
 public final class RequestContextErrorHandler implements ErrorHandler {
 

@@ -10,13 +10,14 @@ import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * Stamps outgoing messages with the current thread's request context.
- * A header the caller set is kept; {@code correlationId} and {@code messageId} are never
- * touched, since request/reply sets them itself. Without a current context nothing is added
- * and the receiver generates an ID.
+ * Stamps outgoing messages with the current thread's request context. A header the caller
+ * set is kept; {@code correlationId} and {@code messageId} are never touched, since
+ * request/reply sets them itself. Without a current context nothing is added and the
+ * receiver generates an ID.
  * <p>
- * Inside a Reactor chain the starter's scheduler hook (or Reactor's automatic propagation, when
- * turned on) makes the context current on every worker, so publishing from any scheduler works.
+ * Inside a Reactor chain the starter's scheduler hook (or Reactor's automatic
+ * propagation, when turned on) makes the context current on every worker, so publishing
+ * from any scheduler works.
  */
 public final class RequestContextMessagePostProcessor implements MessagePostProcessor, Ordered {
 

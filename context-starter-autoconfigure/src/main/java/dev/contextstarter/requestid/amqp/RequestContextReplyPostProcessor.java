@@ -8,10 +8,11 @@ import org.springframework.amqp.rabbit.listener.adapter.ReplyPostProcessor;
 
 /**
  * Gives a listener's reply the request context of the message it answers, whatever thread
- * sends it: replies to {@code Mono} and {@code CompletableFuture} results are sent from the
- * thread that completed them, after the listener invocation's scope has closed. The context
- * is the one {@link RequestContextListenerAdvice} settled before the listener ran (the same ID,
- * and only the fields that were accepted); headers the reply already has are kept.
+ * sends it: replies to {@code Mono} and {@code CompletableFuture} results are sent from
+ * the thread that completed them, after the listener invocation's scope has closed. The
+ * context is the one {@link RequestContextListenerAdvice} settled before the listener ran
+ * (the same ID, and only the fields that were accepted); headers the reply already has
+ * are kept.
  */
 public final class RequestContextReplyPostProcessor implements ReplyPostProcessor {
 

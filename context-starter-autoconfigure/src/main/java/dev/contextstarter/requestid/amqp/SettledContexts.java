@@ -14,9 +14,10 @@ import dev.contextstarter.requestid.RequestIdContext;
 /**
  * The contexts given to received messages from untrusted publishers, by message (its
  * properties' identity), for as long as the message is alive. Their ID header carries the
- * replacement ID, which would be rejected again, as untrusted, on every later read; this keeps
- * every read of the same message (the listener, a batch item's scope, the error handler, the
- * reply) on the one context. Nothing a publisher sends can mark a message as settled.
+ * replacement ID, which would be rejected again, as untrusted, on every later read; this
+ * keeps every read of the same message (the listener, a batch item's scope, the error
+ * handler, the reply) on the one context. Nothing a publisher sends can mark a message as
+ * settled.
  */
 final class SettledContexts {
 
@@ -48,7 +49,8 @@ final class SettledContexts {
 
 		Key(MessageProperties properties, @Nullable ReferenceQueue<MessageProperties> queue) {
 			super(properties, queue);
-			// MessageProperties.hashCode() follows the headers, which change when settled.
+			// MessageProperties.hashCode() follows the headers, which change when
+			// settled.
 			this.hash = System.identityHashCode(properties);
 		}
 

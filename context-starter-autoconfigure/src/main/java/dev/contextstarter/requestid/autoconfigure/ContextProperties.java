@@ -66,10 +66,12 @@ public class ContextProperties implements Validator {
 		properties.getFields().forEach((name, field) -> {
 			String header = field.getHeader();
 			if (header == null || !RequestIdProperties.isToken(header)) {
-				errors.rejectValue("fields[" + name + "].header", "token", "context.fields." + name + ".header must be a valid HTTP header name");
+				errors.rejectValue("fields[" + name + "].header", "token",
+						"context.fields." + name + ".header must be a valid HTTP header name");
 			}
 			if (field.getMdcKey() != null && !RequestIdProperties.isToken(field.getMdcKey())) {
-				errors.rejectValue("fields[" + name + "].mdcKey", "token", "context.fields." + name + ".mdc-key must be a non-empty key without spaces");
+				errors.rejectValue("fields[" + name + "].mdcKey", "token",
+						"context.fields." + name + ".mdc-key must be a non-empty key without spaces");
 			}
 		});
 	}

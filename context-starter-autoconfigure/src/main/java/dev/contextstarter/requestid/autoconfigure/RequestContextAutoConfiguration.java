@@ -31,7 +31,8 @@ import dev.contextstarter.support.ListenerCalls;
  * Auto-configuration of the request context core: ID policy and generation, inbound
  * resolution, the MDC mapping and the rejection metric.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnContextFeature("request-id")
 @EnableConfigurationProperties({ ContextProperties.class, RequestIdProperties.class })
 public final class RequestContextAutoConfiguration {

@@ -16,10 +16,11 @@ import dev.contextstarter.requestid.MdcMapping;
  * every log line, as the lowest-precedence property source: any value the user set wins.
  * <p>
  * Where Boot expects correlation IDs ({@code logging.expect-correlation-id}, which Boot's
- * Micrometer Tracing support turns on), the pattern keeps Boot's own {@code %correlationId}
- * (trace and span IDs, formatted exactly as without the starter) after the request ID:
- * {@code [requestId] [traceId-spanId] }. The choice is made when the logging system reads the
- * property, so it does not depend on the order of the environment post-processors.
+ * Micrometer Tracing support turns on), the pattern keeps Boot's own
+ * {@code %correlationId} (trace and span IDs, formatted exactly as without the starter)
+ * after the request ID: {@code [requestId] [traceId-spanId] }. The choice is made when
+ * the logging system reads the property, so it does not depend on the order of the
+ * environment post-processors.
  */
 public final class RequestContextLoggingEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -29,7 +30,9 @@ public final class RequestContextLoggingEnvironmentPostProcessor implements Envi
 
 	static final String EXPECT_CORRELATION_ID = "logging.expect-correlation-id";
 
-	/** Boot's default correlation pattern, {@code [traceId-spanId] } when tracing is on. */
+	/**
+	 * Boot's default correlation pattern, {@code [traceId-spanId] } when tracing is on.
+	 */
 	static final String BOOT_CORRELATION_PATTERN = "%correlationId";
 
 	@Override

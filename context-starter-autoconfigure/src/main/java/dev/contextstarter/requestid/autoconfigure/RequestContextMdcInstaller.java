@@ -7,8 +7,8 @@ import dev.contextstarter.requestid.MdcMapping;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * Installs the configured {@link MdcMapping} in the {@link RequestIdContextHolder} and puts
- * the default back when the application context closes.
+ * Installs the configured {@link MdcMapping} in the {@link RequestIdContextHolder} and
+ * puts the default back when the application context closes.
  */
 final class RequestContextMdcInstaller implements InitializingBean, DisposableBean {
 

@@ -24,8 +24,8 @@ public class RequestIdProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Headers that may carry an inbound request ID, in order of preference; the first is the
-	 * primary one, set on every response and sent on outbound requests.
+	 * Headers that may carry an inbound request ID, in order of preference; the first is
+	 * the primary one, set on every response and sent on outbound requests.
 	 */
 	private List<String> headers = new ArrayList<>(List.of("X-Request-ID"));
 
@@ -45,9 +45,9 @@ public class RequestIdProperties implements Validator {
 	private RequestIdTrust trust = RequestIdTrust.IF_VALID;
 
 	/**
-	 * Address ranges (CIDR, IPv4 or IPv6) of the proxies whose request IDs and context fields
-	 * are accepted when trust is trusted-proxies; matched against the peer of the TCP
-	 * connection (the last hop), never an address from forwarded headers.
+	 * Address ranges (CIDR, IPv4 or IPv6) of the proxies whose request IDs and context
+	 * fields are accepted when trust is trusted-proxies; matched against the peer of the
+	 * TCP connection (the last hop), never an address from forwarded headers.
 	 */
 	private List<String> trustedProxies = new ArrayList<>();
 
@@ -146,7 +146,8 @@ public class RequestIdProperties implements Validator {
 			errors.rejectValue("minLength", "min", "context.request-id.min-length must be at least 1");
 		}
 		if (properties.getMaxLength() > RequestIdPolicy.HARD_MAX_LENGTH) {
-			errors.rejectValue("maxLength", "max", "context.request-id.max-length must be at most " + RequestIdPolicy.HARD_MAX_LENGTH);
+			errors.rejectValue("maxLength", "max",
+					"context.request-id.max-length must be at most " + RequestIdPolicy.HARD_MAX_LENGTH);
 		}
 		if (properties.getMinLength() > properties.getMaxLength()) {
 			errors.rejectValue("minLength", "range",
@@ -155,7 +156,8 @@ public class RequestIdProperties implements Validator {
 		}
 		if (properties.getHeaders().isEmpty()
 				|| properties.getHeaders().stream().anyMatch((header) -> !isToken(header))) {
-			errors.rejectValue("headers", "token", "context.request-id.headers must list at least one valid HTTP header name");
+			errors.rejectValue("headers", "token",
+					"context.request-id.headers must list at least one valid HTTP header name");
 		}
 		if (!isToken(properties.getMdcKey())) {
 			errors.rejectValue("mdcKey", "empty", "context.request-id.mdc-key must be a non-empty key without spaces");
@@ -177,7 +179,8 @@ public class RequestIdProperties implements Validator {
 	}
 
 	static boolean isToken(String value) {
-		return !value.isEmpty() && value.chars().allMatch((c) -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+		return !value.isEmpty()
+				&& value.chars().allMatch((c) -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
 	}
 
 }

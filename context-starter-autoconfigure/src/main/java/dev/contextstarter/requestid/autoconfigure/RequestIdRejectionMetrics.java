@@ -10,8 +10,9 @@ import dev.contextstarter.requestid.RequestIdRejection;
 import dev.contextstarter.requestid.RequestIdRejectionListener;
 
 /**
- * Counts replaced inbound request IDs as {@code context.requestid.rejected{reason,source}}.
- * An edge service replaces the ID of nearly every request, so counters are looked up once.
+ * Counts replaced inbound request IDs as
+ * {@code context.requestid.rejected{reason,source}}. An edge service replaces the ID of
+ * nearly every request, so counters are looked up once.
  */
 final class RequestIdRejectionMetrics implements RequestIdRejectionListener {
 

@@ -14,8 +14,9 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
  * Sends the calling thread's request ID and context fields on every request of a
- * {@code RestClient} or {@code RestTemplate}, leaving alone any of those headers the caller
- * set. Blocking clients run on the calling thread, so the holder is where the context is.
+ * {@code RestClient} or {@code RestTemplate}, leaving alone any of those headers the
+ * caller set. Blocking clients run on the calling thread, so the holder is where the
+ * context is.
  */
 public final class RequestContextClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 

@@ -1,6 +1,6 @@
 /**
- * The request context on outbound calls of Spring's blocking HTTP clients, {@code RestClient}
- * and {@code RestTemplate}.
+ * The request context on outbound calls of Spring's blocking HTTP clients,
+ * {@code RestClient} and {@code RestTemplate}.
  */
 @NullMarked
 package dev.contextstarter.requestid.http;

@@ -8,8 +8,8 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 /**
  * Makes every task of the {@code @Scheduled} registrar (annotated methods and tasks other
  * {@link SchedulingConfigurer}s add) run in a fresh context per run, by wrapping whatever
- * scheduler the registrar uses. It runs after the user's configurers, so a scheduler they set
- * is the one wrapped.
+ * scheduler the registrar uses. It runs after the user's configurers, so a scheduler they
+ * set is the one wrapped.
  */
 public final class ScheduledRunContextConfigurer implements SchedulingConfigurer, Ordered {
 

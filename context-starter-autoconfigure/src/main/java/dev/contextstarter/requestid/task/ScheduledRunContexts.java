@@ -20,11 +20,12 @@ import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
  * Opens a fresh request context, with a new ID, for every run of a scheduled task, and
- * remembers the ID of each task's latest finished run (the {@code clock} endpoint shows it).
+ * remembers the ID of each task's latest finished run (the {@code clock} endpoint shows
+ * it).
  * <p>
  * While a run lasts its task's name (for {@code @Scheduled} methods, the qualified method
- * name) is in the MDC under the configured key; it is not a context field, so it is not sent
- * to other services.
+ * name) is in the MDC under the configured key; it is not a context field, so it is not
+ * sent to other services.
  */
 public final class ScheduledRunContexts {
 
@@ -104,8 +105,8 @@ public final class ScheduledRunContexts {
 	}
 
 	/**
-	 * A task run in a fresh context; it keeps the task's name and its scheduler qualifier,
-	 * which schedulers read from it.
+	 * A task run in a fresh context; it keeps the task's name and its scheduler
+	 * qualifier, which schedulers read from it.
 	 */
 	private final class FreshContextRunnable implements SchedulingAwareRunnable {
 
@@ -167,8 +168,7 @@ public final class ScheduledRunContexts {
 		}
 
 		@Override
-		public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Instant startTime,
-				Duration period) {
+		public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Instant startTime, Duration period) {
 			return this.scheduler.scheduleAtFixedRate(wrap(task), startTime, period);
 		}
 
@@ -178,8 +178,7 @@ public final class ScheduledRunContexts {
 		}
 
 		@Override
-		public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime,
-				Duration delay) {
+		public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime, Duration delay) {
 			return this.scheduler.scheduleWithFixedDelay(wrap(task), startTime, delay);
 		}
 

@@ -13,10 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Leaves the starter's MDC keys out of Brave's MDC updates. When
  * {@code management.tracing.baggage.correlation.fields} names one of them (say
- * {@code requestId}), Brave writes that key from the baggage every time a span's scope opens
- * or closes, and removes it when the baggage is empty: inside every span the request ID the
- * starter wrote disappeared from the log lines. The baggage field itself still propagates;
- * only its MDC correlation is dropped, so the starter is the one writer of its keys.
+ * {@code requestId}), Brave writes that key from the baggage every time a span's scope
+ * opens or closes, and removes it when the baggage is empty: inside every span the
+ * request ID the starter wrote disappeared from the log lines. The baggage field itself
+ * still propagates; only its MDC correlation is dropped, so the starter is the one writer
+ * of its keys.
  */
 public final class MdcKeyCorrelationScopeCustomizer implements CorrelationScopeCustomizer {
 
@@ -37,8 +38,10 @@ public final class MdcKeyCorrelationScopeCustomizer implements CorrelationScopeC
 		}
 		builder.clear();
 		kept.forEach(builder::add);
-		logger.info("MDC keys {} are written by context-starter: left out of Brave's MDC correlation "
-				+ "(management.tracing.baggage.correlation.fields); the baggage fields still propagate", this.mdcKeys);
+		logger.info(
+				"MDC keys {} are written by context-starter: left out of Brave's MDC correlation "
+						+ "(management.tracing.baggage.correlation.fields); the baggage fields still propagate",
+				this.mdcKeys);
 	}
 
 	private boolean isOurs(CorrelationScopeConfig config) {

@@ -19,9 +19,9 @@ import dev.contextstarter.watchdog.WatchdogSettings;
 import dev.contextstarter.watchdog.WatchdogTotals;
 
 /**
- * {@code watchdog} endpoint: the watchdog's settings, its totals, the stalls going on now and
- * the most recent ended ones, each with its request context, trimmed stack and where it spent its
- * time, and the most recent blocking calls BlockHound caught.
+ * {@code watchdog} endpoint: the watchdog's settings, its totals, the stalls going on now
+ * and the most recent ended ones, each with its request context, trimmed stack and where
+ * it spent its time, and the most recent blocking calls BlockHound caught.
  */
 @Endpoint(id = "watchdog")
 public class WatchdogEndpoint {
@@ -60,7 +60,8 @@ public class WatchdogEndpoint {
 	 * @param totals counts since start
 	 * @param inProgress stalls going on now
 	 * @param recent the most recent ended stalls, newest first
-	 * @param recentBlockingCalls the most recent blocking calls caught by BlockHound, newest first
+	 * @param recentBlockingCalls the most recent blocking calls caught by BlockHound,
+	 * newest first
 	 */
 	public record WatchdogDescriptor(boolean running, SettingsDescriptor settings, WatchdogTotals totals,
 			List<StallDescriptor> inProgress, List<StallDescriptor> recent,
@@ -113,7 +114,8 @@ public class WatchdogEndpoint {
 	 * @param fields the request's other fields
 	 * @param stack the stack captured while stuck, trimmed
 	 * @param samples how many stack samples were taken while stuck
-	 * @param hotFrames where the stall spent its time, by share of the samples, once it ended
+	 * @param hotFrames where the stall spent its time, by share of the samples, once it
+	 * ended
 	 */
 	public record StallDescriptor(long id, String source, String thread, String pool, String cause,
 			@Nullable String threadState, Instant startedAt, Instant detectedAt, long thresholdMillis,
@@ -122,9 +124,10 @@ public class WatchdogEndpoint {
 
 		static StallDescriptor of(StallReport report) {
 			RequestIdContext context = report.requestContext();
-			return new StallDescriptor(report.id(), EnumSpelling.of(report.source()), report.threadName(), report.pool(),
-					report.cause().tag(), (report.threadState() != null) ? report.threadState().name() : null,
-					report.startedAt(), report.detectedAt(), report.threshold().toMillis(),
+			return new StallDescriptor(report.id(), EnumSpelling.of(report.source()), report.threadName(),
+					report.pool(), report.cause().tag(),
+					(report.threadState() != null) ? report.threadState().name() : null, report.startedAt(),
+					report.detectedAt(), report.threshold().toMillis(),
 					(report.total() != null) ? report.total().toMillis() : report.durationSoFar().toMillis(),
 					report.ended(), report.requestId(), (context != null) ? context.fields() : Map.of(),
 					frames(report.stack()), report.samples(), report.hotFrames());

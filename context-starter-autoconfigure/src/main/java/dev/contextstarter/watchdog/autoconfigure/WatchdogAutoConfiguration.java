@@ -28,12 +28,14 @@ import dev.contextstarter.watchdog.WatchdogListener;
 
 /**
  * Auto-configuration of the scheduler watchdog: one daemon thread that reports Reactor
- * scheduler tasks and Reactor Netty event loops stuck past {@code context.watchdog.threshold}.
- * The Reactor part backs off without reactor-core, the event loop part without reactor-netty,
- * the metrics ({@link WatchdogMetricsAutoConfiguration}) without a {@code MeterRegistry} bean; the
+ * scheduler tasks and Reactor Netty event loops stuck past
+ * {@code context.watchdog.threshold}. The Reactor part backs off without reactor-core,
+ * the event loop part without reactor-netty, the metrics
+ * ({@link WatchdogMetricsAutoConfiguration}) without a {@code MeterRegistry} bean; the
  * endpoint is {@link WatchdogEndpointAutoConfiguration}'s. Stalls are JFR events unless
- * {@code context.watchdog.jfr.enabled=false}; {@code context.watchdog.blockhound.enabled=true}
- * installs BlockHound to report blocking calls.
+ * {@code context.watchdog.jfr.enabled=false};
+ * {@code context.watchdog.blockhound.enabled=true} installs BlockHound to report blocking
+ * calls.
  */
 @AutoConfiguration
 @ConditionalOnContextFeature("watchdog")
@@ -75,7 +77,10 @@ public final class WatchdogAutoConfiguration {
 
 	}
 
-	/** No class condition: asking for BlockHound without it on the class path fails at start-up. */
+	/**
+	 * No class condition: asking for BlockHound without it on the class path fails at
+	 * start-up.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "context.watchdog.blockhound.enabled")
 	static final class BlockHoundConfiguration {
@@ -97,8 +102,7 @@ public final class WatchdogAutoConfiguration {
 				watchdog.reportBlockingCalls();
 			}
 			catch (IllegalStateException ex) {
-				throw new IllegalStateException(
-						PROPERTY + " is true but BlockHound cannot be used: " + ex.getMessage(),
+				throw new IllegalStateException(PROPERTY + " is true but BlockHound cannot be used: " + ex.getMessage(),
 						ex);
 			}
 		}
@@ -129,7 +133,8 @@ public final class WatchdogAutoConfiguration {
 	static final class EventLoopsConfiguration {
 
 		private static final boolean RESOURCE_FACTORY_PRESENT = ClassUtils.isPresent(
-				"org.springframework.http.client.ReactorResourceFactory", EventLoopsConfiguration.class.getClassLoader());
+				"org.springframework.http.client.ReactorResourceFactory",
+				EventLoopsConfiguration.class.getClassLoader());
 
 		@Bean
 		PhasedLifecycle contextWatchdogEventLoopLifecycle(Watchdog watchdog, ListableBeanFactory beanFactory) {
@@ -138,8 +143,8 @@ public final class WatchdogAutoConfiguration {
 		}
 
 		/**
-		 * The loops of the application's {@code ReactorResourceFactory} beans (Boot's uses the
-		 * global resources by default), or the global ones when there is none.
+		 * The loops of the application's {@code ReactorResourceFactory} beans (Boot's
+		 * uses the global resources by default), or the global ones when there is none.
 		 */
 		private static List<LoopResources> loopResources(ListableBeanFactory beanFactory) {
 			if (RESOURCE_FACTORY_PRESENT) {

@@ -13,13 +13,13 @@ import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogMetrics;
 
 /**
- * Micrometer meters for the watchdog's stalls and event loop lag, when a {@link MeterRegistry}
- * exists.
+ * Micrometer meters for the watchdog's stalls and event loop lag, when a
+ * {@link MeterRegistry} exists.
  */
-@AutoConfiguration(after = WatchdogAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = WatchdogAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnContextFeature("watchdog")
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, Watchdog.class })

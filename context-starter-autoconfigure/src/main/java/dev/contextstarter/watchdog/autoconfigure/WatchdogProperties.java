@@ -21,49 +21,52 @@ public class WatchdogProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * How long a task may run on a non-blocking scheduler thread before it is reported as a stall.
+	 * How long a task may run on a non-blocking scheduler thread before it is reported as
+	 * a stall.
 	 */
 	private Duration threshold = Duration.ofMillis(200);
 
 	/**
-	 * How long an event loop may leave its probe task waiting before it is reported as stuck.
-	 * Defaults to the threshold.
+	 * How long an event loop may leave its probe task waiting before it is reported as
+	 * stuck. Defaults to the threshold.
 	 */
 	private @Nullable Duration eventLoopThreshold;
 
 	/**
-	 * How often the watchdog thread checks the watched threads and probes the event loops. Must be
-	 * shorter than the thresholds.
+	 * How often the watchdog thread checks the watched threads and probes the event
+	 * loops. Must be shorter than the thresholds.
 	 */
 	private Duration checkInterval = Duration.ofMillis(50);
 
 	/**
-	 * How long after start-up nothing is reported (class loading and JIT warm-up are slow).
+	 * How long after start-up nothing is reported (class loading and JIT warm-up are
+	 * slow).
 	 */
 	private Duration startupGrace = Duration.ofSeconds(10);
 
 	/**
-	 * Interval of the log budget: at most max-full-reports stalls are logged in full (with their
-	 * stack) per interval, the others are summed up in one WARN line at its end. 0 logs every stall
-	 * in full.
+	 * Interval of the log budget: at most max-full-reports stalls are logged in full
+	 * (with their stack) per interval, the others are summed up in one WARN line at its
+	 * end. 0 logs every stall in full.
 	 */
 	private Duration reportInterval = Duration.ofSeconds(10);
 
 	/**
-	 * How many stalls (and, apart, blocking calls) are logged in full per report interval, across
-	 * all threads.
+	 * How many stalls (and, apart, blocking calls) are logged in full per report
+	 * interval, across all threads.
 	 */
 	private int maxFullReports = 5;
 
 	/**
-	 * How many stack samples the watchdog takes of one stall, one per check while the thread stays
-	 * stuck, to report where the stall spent its time.
+	 * How many stack samples the watchdog takes of one stall, one per check while the
+	 * thread stays stuck, to report where the stall spent its time.
 	 */
 	private int maxSamples = 100;
 
 	/**
-	 * How much later than planned the watchdog thread may wake before the delay is reported as a
-	 * pause of the whole JVM (GC, safepoint, process suspended) instead of being blamed on tasks.
+	 * How much later than planned the watchdog thread may wake before the delay is
+	 * reported as a pause of the whole JVM (GC, safepoint, process suspended) instead of
+	 * being blamed on tasks.
 	 */
 	private Duration jvmPauseThreshold = Duration.ofMillis(200);
 
@@ -296,8 +299,8 @@ public class WatchdogProperties implements Validator {
 	public static class Jfr {
 
 		/**
-		 * Whether each ended stall and each JVM pause is also a JFR event, committed when it ends
-		 * (nothing per task).
+		 * Whether each ended stall and each JVM pause is also a JFR event, committed when
+		 * it ends (nothing per task).
 		 */
 		private boolean enabled = true;
 
@@ -318,8 +321,9 @@ public class WatchdogProperties implements Validator {
 
 		/**
 		 * Whether to install BlockHound (io.projectreactor.tools:blockhound, JVM flag
-		 * -XX:+AllowRedefinitionToAddDeleteMethods on JDK 13+) and report each blocking call on a
-		 * non-blocking thread with its request instead of throwing. Meant for tests and staging.
+		 * -XX:+AllowRedefinitionToAddDeleteMethods on JDK 13+) and report each blocking
+		 * call on a non-blocking thread with its request instead of throwing. Meant for
+		 * tests and staging.
 		 */
 		private boolean enabled;
 

@@ -54,10 +54,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ClockAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(ClockAutoConfiguration.class, TaskSchedulingAutoConfiguration.class,
-					ClockMetricsAutoConfiguration.class, ClockEndpointAutoConfiguration.class,
-					EndpointAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(ClockAutoConfiguration.class, TaskSchedulingAutoConfiguration.class, ClockMetricsAutoConfiguration.class,
+				ClockEndpointAutoConfiguration.class, EndpointAutoConfiguration.class));
 
 	@Test
 	void defaultsGiveSystemTimeSourceAndARunningDetectorButNoSchedulerWithoutEnableScheduling() {
@@ -166,9 +165,8 @@ class ClockAutoConfigurationTests {
 			assertThat(scheduler.get().wallTasks()).hasSize(1);
 		});
 		assertThat(scheduler.get().wallTasks()).isEmpty();
-		assertThatExceptionOfType(RejectedExecutionException.class)
-			.isThrownBy(() -> scheduler.get().schedule(() -> {
-			}, Instant.now()));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> scheduler.get().schedule(() -> {
+		}, Instant.now()));
 	}
 
 	@Test
@@ -179,8 +177,8 @@ class ClockAutoConfigurationTests {
 					"context.clock.scheduler.tasks[com.example.Jobs.daily].misfire-policy=fire-once")
 			.run((context) -> {
 				ClockProperties.Scheduler scheduler = context.getBean(ClockProperties.class).getScheduler();
-				assertThat(scheduler.defaultPolicy()).isEqualTo(
-						new WallTaskPolicy(Duration.ofSeconds(10), MisfirePolicy.SKIP, BackwardPolicy.AUTO));
+				assertThat(scheduler.defaultPolicy())
+					.isEqualTo(new WallTaskPolicy(Duration.ofSeconds(10), MisfirePolicy.SKIP, BackwardPolicy.AUTO));
 				assertThat(scheduler.policyOf("com.example.Jobs.daily")).isEqualTo(
 						new WallTaskPolicy(Duration.ofSeconds(10), MisfirePolicy.FIRE_ONCE, BackwardPolicy.RERUN));
 			});
@@ -250,8 +248,8 @@ class ClockAutoConfigurationTests {
 	void metricsCountJumpsAndGaugeSkew() {
 		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			assertThat(context).hasSingleBean(ClockMetrics.class);
-			context.publishEvent(new ClockJumpEvent(this, JumpDirection.FORWARD, Duration.ofHours(1),
-					Instant.EPOCH, Instant.EPOCH.plusSeconds(3601)));
+			context.publishEvent(new ClockJumpEvent(this, JumpDirection.FORWARD, Duration.ofHours(1), Instant.EPOCH,
+					Instant.EPOCH.plusSeconds(3601)));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("context.clock.jumps").tag("direction", "forward").counter().count()).isOne();
 			assertThat(registry.get("context.clock.jumps").tag("direction", "backward").counter().count()).isZero();
@@ -335,7 +333,10 @@ class ClockAutoConfigurationTests {
 
 	}
 
-	/** Records into one list for the whole class, so the customizer's instance needs no lookup. */
+	/**
+	 * Records into one list for the whole class, so the customizer's instance needs no
+	 * lookup.
+	 */
 	static class RecordingErrorHandler implements ErrorHandler {
 
 		static final List<Throwable> failures = new CopyOnWriteArrayList<>();

@@ -49,13 +49,14 @@ class AmqpHeaderValuesTests {
 		Arrays.fill(bytes, (byte) 'a');
 		assertThat(AmqpHeaderValues.decode(bytes)).containsExactly((String) null);
 		assertThat(AmqpHeaderValues.decode(LongStringHelper.asLongString(bytes))).containsExactly((String) null);
-		assertThat(AmqpHeaderValues.decode(Arrays.copyOf(bytes, 255))).containsExactly(new String(bytes, 0, 255, StandardCharsets.US_ASCII));
+		assertThat(AmqpHeaderValues.decode(Arrays.copyOf(bytes, 255)))
+			.containsExactly(new String(bytes, 0, 255, StandardCharsets.US_ASCII));
 	}
 
 	@Test
 	void anArrayGivesOneValuePerElement() {
-		assertThat(AmqpHeaderValues.decode(List.of("a", "b".getBytes(StandardCharsets.US_ASCII))))
-			.containsExactly("a", "b");
+		assertThat(AmqpHeaderValues.decode(List.of("a", "b".getBytes(StandardCharsets.US_ASCII)))).containsExactly("a",
+				"b");
 	}
 
 	@Test

@@ -125,7 +125,8 @@ class AmqpRequestContextsTests {
 		for (String publisher : new String[] { null, "guest", "ORDERS", "orders " }) {
 			Message other = claiming("chosen-2", "tenant-b");
 			other.getMessageProperties().setReceivedUserId(publisher);
-			// The outgoing user-id is what the sender wished; only the received one was validated.
+			// The outgoing user-id is what the sender wished; only the received one was
+			// validated.
 			other.getMessageProperties().setUserId("orders");
 			RequestIdContext untrusted = trustedUsers.contextOf(other);
 			assertThat(untrusted.requestId()).as(publisher).isNotEqualTo("chosen-2").matches("[0-9a-f-]{36}");

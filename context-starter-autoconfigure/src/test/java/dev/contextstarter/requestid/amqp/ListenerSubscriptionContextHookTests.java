@@ -33,12 +33,15 @@ class ListenerSubscriptionContextHookTests {
 		Sinks.One<String> later = Sinks.one();
 		RequestIdContext previous = ListenerInvocationContext.enter(context);
 		try {
-			// As Spring AMQP does with a returned Mono: subscribe with no context of its own.
+			// As Spring AMQP does with a returned Mono: subscribe with no context of its
+			// own.
 			later.asMono()
-				.flatMap((value) -> Mono.deferContextual((view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none"))))
+				.flatMap((value) -> Mono.deferContextual(
+						(view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none"))))
 				.subscribe(seenByMono::set);
 			Flux.just(1)
-				.flatMap((value) -> Mono.deferContextual((view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none"))))
+				.flatMap((value) -> Mono.deferContextual(
+						(view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none"))))
 				.subscribe(seenByFlux::set);
 		}
 		finally {
@@ -53,7 +56,8 @@ class ListenerSubscriptionContextHookTests {
 	@Test
 	void subscriptionsOutsideListenerInvocationsAreLeftAlone() {
 		this.hook.install();
-		Object seen = Mono.deferContextual((view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none")))
+		Object seen = Mono
+			.deferContextual((view) -> Mono.just(view.<Object>getOrDefault(RequestContextAccessor.KEY, "none")))
 			.block(Duration.ofSeconds(1));
 		assertThat(seen).isEqualTo("none");
 	}

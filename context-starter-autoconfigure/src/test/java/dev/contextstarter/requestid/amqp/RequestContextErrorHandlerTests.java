@@ -47,7 +47,8 @@ class RequestContextErrorHandlerTests {
 	@Test
 	void errorsWithoutOneFailedMessageAreHandledWithoutAContext() {
 		RequestContextErrorHandler handler = new RequestContextErrorHandler(
-				(error) -> this.seen.add(String.valueOf(RequestIdContextHolder.currentRequestId())), () -> this.contexts);
+				(error) -> this.seen.add(String.valueOf(RequestIdContextHolder.currentRequestId())),
+				() -> this.contexts);
 		handler.handleError(new IllegalStateException("not a listener failure"));
 		assertThat(this.seen).containsExactly("null");
 	}

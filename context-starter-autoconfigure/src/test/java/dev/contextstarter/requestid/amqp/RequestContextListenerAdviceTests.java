@@ -35,7 +35,8 @@ class RequestContextListenerAdviceTests {
 
 	@Test
 	void listenerRunsInTheMessageContextAndThePreviousContextComesBack() {
-		Delegate delegate = proxy((data) -> this.seen.add(RequestIdContextHolder.currentRequestId() + "/" + MDC.get("requestId")));
+		Delegate delegate = proxy(
+				(data) -> this.seen.add(RequestIdContextHolder.currentRequestId() + "/" + MDC.get("requestId")));
 		RequestIdContext outer = RequestIdContext.of("outer");
 		try (var scope = RequestIdContextHolder.open(outer)) {
 			delegate.invokeListener(null, message("a-1"));

@@ -52,11 +52,9 @@ class RequestContextAutoConfigurationTests {
 
 	@Test
 	void propertiesShapeThePolicyAndMdcMappingWhichIsResetOnClose() {
-		this.contextRunner
-			.withPropertyValues("context.request-id.headers=X-Correlation-ID,X-Request-ID",
-					"context.request-id.min-length=4", "context.request-id.max-length=10",
-					"context.request-id.mdc-key=rid", "context.fields.tenant.header=X-Tenant-ID",
-					"context.fields.tenant.mdc-key=tenantId")
+		this.contextRunner.withPropertyValues("context.request-id.headers=X-Correlation-ID,X-Request-ID",
+				"context.request-id.min-length=4", "context.request-id.max-length=10", "context.request-id.mdc-key=rid",
+				"context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId")
 			.run((context) -> {
 				InboundContextResolver resolver = context.getBean(InboundContextResolver.class);
 				assertThat(resolver.idHeaders()).containsExactly("X-Correlation-ID", "X-Request-ID");
@@ -181,10 +179,9 @@ class RequestContextAutoConfigurationTests {
 	@Test
 	void aRejectionListenerThatThrowsIsLoggedAndNeitherBreaksTheReplacementNorStopsTheOthers(CapturedOutput output) {
 		List<RequestIdRejection> seen = new CopyOnWriteArrayList<>();
-		this.contextRunner
-			.withBean("failingListener", RequestIdRejectionListener.class, () -> (source, reason) -> {
-				throw new IllegalStateException("failed on purpose");
-			})
+		this.contextRunner.withBean("failingListener", RequestIdRejectionListener.class, () -> (source, reason) -> {
+			throw new IllegalStateException("failed on purpose");
+		})
 			.withBean("recordingListener", RequestIdRejectionListener.class, () -> (source, reason) -> seen.add(reason))
 			.run((context) -> {
 				RequestIdPolicy policy = context.getBean(RequestIdPolicy.class);

@@ -42,7 +42,9 @@ class WatchdogEndpointTests {
 			sleeper.join(5000);
 		}
 		WatchdogEndpoint.WatchdogDescriptor descriptor = new WatchdogEndpoint(manual.watchdog()).watchdog();
-		Map<String, Object> json = JsonMapper.builder().findAndAddModules().build()
+		Map<String, Object> json = JsonMapper.builder()
+			.findAndAddModules()
+			.build()
 			.readValue(JsonMapper.builder().findAndAddModules().build().writeValueAsString(descriptor), Map.class);
 		assertThat(json).containsEntry("running", false);
 		assertThat((Map<String, Object>) json.get("settings")).containsEntry("thresholdMillis", 200)
@@ -61,8 +63,8 @@ class WatchdogEndpointTests {
 				.containsEntry("fields", Map.of("tenant", "acme"))
 				.containsEntry("ended", true)
 				.containsEntry("thresholdMillis", 200);
-			assertThat((List<String>) stall.get("stack")).anySatisfy(
-					(frame) -> assertThat(frame).contains("java.lang.Thread.sleep("));
+			assertThat((List<String>) stall.get("stack"))
+				.anySatisfy((frame) -> assertThat(frame).contains("java.lang.Thread.sleep("));
 			assertThat(((Number) stall.get("samples")).intValue()).isPositive();
 			assertThat((List<Map<String, Object>>) stall.get("hotFrames")).singleElement().satisfies((hot) -> {
 				assertThat((String) hot.get("frame")).startsWith("Thread.sleep ← WatchdogEndpointTests.lambda$");

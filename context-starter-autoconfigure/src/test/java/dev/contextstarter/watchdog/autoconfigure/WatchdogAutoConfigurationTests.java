@@ -32,8 +32,8 @@ import dev.contextstarter.watchdog.actuate.WatchdogEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link WatchdogAutoConfiguration}, {@link WatchdogMetricsAutoConfiguration} and
- * {@link WatchdogEndpointAutoConfiguration}.
+ * Tests for {@link WatchdogAutoConfiguration}, {@link WatchdogMetricsAutoConfiguration}
+ * and {@link WatchdogEndpointAutoConfiguration}.
  */
 class WatchdogAutoConfigurationTests {
 
@@ -108,7 +108,8 @@ class WatchdogAutoConfigurationTests {
 			.withClassLoader(new FilteredClassLoader("reactor.blockhound"))
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("context.watchdog.blockhound.enabled is true but BlockHound is not on the class path"));
+				.hasMessageContaining(
+						"context.watchdog.blockhound.enabled is true but BlockHound is not on the class path"));
 	}
 
 	@Test
@@ -151,7 +152,8 @@ class WatchdogAutoConfigurationTests {
 	@Test
 	void reactorTasksCanBeLeftUntimed() {
 		this.runner.withPropertyValues("context.watchdog.reactor-tasks=false")
-			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(ReactorTaskTimer.class));
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class)
+				.doesNotHaveBean(ReactorTaskTimer.class));
 	}
 
 	@Test
@@ -174,7 +176,8 @@ class WatchdogAutoConfigurationTests {
 	@Test
 	void reactorPartBacksOffWithoutReactor() {
 		this.runner.withClassLoader(new FilteredClassLoader(Schedulers.class))
-			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(ReactorTaskTimer.class));
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class)
+				.doesNotHaveBean(ReactorTaskTimer.class));
 	}
 
 	@Test
@@ -235,7 +238,8 @@ class WatchdogAutoConfigurationTests {
 	@Test
 	void endpointIsNotCreatedWhenNotExposed() {
 		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(WatchdogEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class)
+				.doesNotHaveBean(WatchdogEndpoint.class));
 	}
 
 	@Test
@@ -250,7 +254,8 @@ class WatchdogAutoConfigurationTests {
 		this.runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=watchdog")
 			.withClassLoader(new FilteredClassLoader(Endpoint.class))
-			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class).doesNotHaveBean(WatchdogEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(Watchdog.class)
+				.doesNotHaveBean(WatchdogEndpoint.class));
 	}
 
 	@Test

@@ -11,9 +11,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tracing's baggage correlates a field under the starter's MDC key (as Boot's docs show for a
- * request ID): the starter stays the one writer of that key, so log lines inside a span keep
- * the request ID (with Brave they showed {@code []}: Brave wrote the empty baggage over it).
+ * Tracing's baggage correlates a field under the starter's MDC key (as Boot's docs show
+ * for a request ID): the starter stays the one writer of that key, so log lines inside a
+ * span keep the request ID (with Brave they showed {@code []}: Brave wrote the empty
+ * baggage over it).
  */
 @SpringBootTest(classes = TracingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.tracing.sampling.probability=1.0",

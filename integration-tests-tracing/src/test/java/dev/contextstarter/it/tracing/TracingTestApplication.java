@@ -15,9 +15,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A WebFlux application with Micrometer Tracing, written as a user would: its handler does
- * observed work (as {@code @Observed} code or an instrumented client does), which opens a
- * span on the thread, and logs inside it.
+ * A WebFlux application with Micrometer Tracing, written as a user would: its handler
+ * does observed work (as {@code @Observed} code or an instrumented client does), which
+ * opens a span on the thread, and logs inside it.
  */
 @SpringBootApplication
 public class TracingTestApplication {
@@ -36,13 +36,12 @@ public class TracingTestApplication {
 		@GetMapping("/traced")
 		Mono<Map<String, String>> traced() {
 			Map<String, String> seen = new LinkedHashMap<>();
-			Observation.createNotStarted("traced.work", this.observationRegistry)
-				.observe(() -> {
-					logger.info("traced work");
-					seen.put("requestId", String.valueOf(MDC.get("requestId")));
-					seen.put("traceId", String.valueOf(MDC.get("traceId")));
-					seen.put("spanId", String.valueOf(MDC.get("spanId")));
-				});
+			Observation.createNotStarted("traced.work", this.observationRegistry).observe(() -> {
+				logger.info("traced work");
+				seen.put("requestId", String.valueOf(MDC.get("requestId")));
+				seen.put("traceId", String.valueOf(MDC.get("traceId")));
+				seen.put("spanId", String.valueOf(MDC.get("spanId")));
+			});
 			return Mono.just(seen);
 		}
 

@@ -13,9 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A correlation pattern the user set is used as it is.
  */
-@SpringBootTest(classes = TracingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.tracing.sampling.probability=1.0",
-				"logging.pattern.correlation=<%X{traceId:-}|%X{requestId:-}> " })
+@SpringBootTest(classes = TracingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"management.tracing.sampling.probability=1.0", "logging.pattern.correlation=<%X{traceId:-}|%X{requestId:-}> " })
 class TracingUserPatternLogTests extends TracingLogTestSupport {
 
 	@Test

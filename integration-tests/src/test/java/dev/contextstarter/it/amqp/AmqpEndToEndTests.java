@@ -40,9 +40,9 @@ import dev.contextstarter.test.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End to end over real parts: an HTTP request publishes to RabbitMQ; the listener logs and
- * calls a second HTTP endpoint with WebClient, then logs again after the thread hop. Every log
- * line of the three hops carries the ID the HTTP caller sent.
+ * End to end over real parts: an HTTP request publishes to RabbitMQ; the listener logs
+ * and calls a second HTTP endpoint with WebClient, then logs again after the thread hop.
+ * Every log line of the three hops carries the ID the HTTP caller sent.
  */
 @SpringBootTest(classes = AmqpEndToEndTests.EndToEndApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

@@ -40,10 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * {@code context.amqp.trust=trusted-users} against a real RabbitMQ broker: a message's ID and
- * tenant are accepted only when its {@code user-id} property names a trusted user, and the
- * broker itself refuses a publisher that names a user it did not log in as. The tests publish
- * as {@code guest}; {@code orders} is trusted too, but no connection here is {@code orders}.
+ * {@code context.amqp.trust=trusted-users} against a real RabbitMQ broker: a message's ID
+ * and tenant are accepted only when its {@code user-id} property names a trusted user,
+ * and the broker itself refuses a publisher that names a user it did not log in as. The
+ * tests publish as {@code guest}; {@code orders} is trusted too, but no connection here
+ * is {@code orders}.
  */
 @SpringBootTest(classes = AmqpPublisherTrustTests.TrustTestApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -129,8 +130,10 @@ class AmqpPublisherTrustTests {
 	@Test
 	void brokerRefusesAPublisherNamingAnotherUser() throws Exception {
 		// Connected as guest, claiming to be the trusted user orders: RabbitMQ closes the
-		// channel instead of delivering the message. A channel of our own, not the template's
-		// cached proxy, which would open a fresh channel (without confirms) for the next call
+		// channel instead of delivering the message. A channel of our own, not the
+		// template's
+		// cached proxy, which would open a fresh channel (without confirms) for the next
+		// call
 		// once the broker closed the first.
 		com.rabbitmq.client.ConnectionFactory rabbit = ((AbstractConnectionFactory) this.connectionFactory)
 			.getRabbitConnectionFactory();
@@ -145,7 +148,8 @@ class AmqpPublisherTrustTests {
 				channel.waitForConfirmsOrDie(TIMEOUT.toMillis());
 			}).withStackTraceContaining("PRECONDITION_FAILED").withStackTraceContaining("orders");
 		}
-		// Messages on one queue with one consumer arrive in order: the forged one, had it been
+		// Messages on one queue with one consumer arrive in order: the forged one, had it
+		// been
 		// delivered, would be seen before this one.
 		send("after-forgery", "guest", "chosen-" + this.run, "tenant-a");
 		Seen seen = next();

@@ -94,7 +94,8 @@ class AmqpRequestContextBrokerTests {
 		send(queue, "throw-" + this.run, null);
 		sendInContext(queue, "B-" + this.run, idB);
 
-		// Three attempts for the throwing message (max-retries 2), one for each other message.
+		// Three attempts for the throwing message (max-retries 2), one for each other
+		// message.
 		List<Seen> seen = await(7, (each) -> each.listener().equals(listener));
 		assertThat(seen).allSatisfy((each) -> assertThat(each.mdcRequestId()).isEqualTo(each.requestId()));
 		assertThat(seen).extracting(Seen::label)
@@ -113,7 +114,8 @@ class AmqpRequestContextBrokerTests {
 			assertThat(seen).extracting(Seen::thread).containsOnly(seen.get(0).thread());
 		}
 
-		// Log lines: each carries its own message's ID; the retry recoverer logs with the failing message's ID.
+		// Log lines: each carries its own message's ID; the retry recoverer logs with the
+		// failing message's ID.
 		assertThat(linesContaining(output, listener + " handling none-" + this.run)).singleElement()
 			.asString()
 			.contains("[" + noneId + "]");
@@ -124,7 +126,8 @@ class AmqpRequestContextBrokerTests {
 			.singleElement()
 			.asString()
 			.contains("[" + throwId + "]");
-		// The container's error handler runs after the listener returned; it logs under the ID too.
+		// The container's error handler runs after the listener returned; it logs under
+		// the ID too.
 		Awaitility.await()
 			.atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(linesContaining(output, "Execution of Rabbit message listener failed"))
@@ -161,10 +164,11 @@ class AmqpRequestContextBrokerTests {
 	@Test
 	void publishingFromReactorChainsOnOtherSchedulersCarriesTheContext() throws Exception {
 		// A chain started in a context of one's own choosing.
-		RequestContextRestoring.mono(Mono.just("reactor-parallel-" + this.run)
-			.publishOn(Schedulers.parallel())
-			.doOnNext((label) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, label)),
-				RequestIdContext.of("parallel-" + this.run))
+		RequestContextRestoring
+			.mono(Mono.just("reactor-parallel-" + this.run)
+				.publishOn(Schedulers.parallel())
+				.doOnNext((label) -> this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, label)),
+					RequestIdContext.of("parallel-" + this.run))
 			.block(TIMEOUT);
 		// A chain subscribed inside the current context.
 		try (var scope = RequestIdContextHolder.open(RequestIdContext.of("elastic-" + this.run))) {
@@ -174,17 +178,16 @@ class AmqpRequestContextBrokerTests {
 				.block(TIMEOUT);
 		}
 		// A context only in the Reactor Context: handle restores it.
-		Mono.delay(Duration.ofMillis(5))
-			.subscribeOn(Schedulers.single())
-			.handle((tick, sink) -> {
-				this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, "reactor-single-" + this.run);
-				sink.next(tick);
-			})
+		Mono.delay(Duration.ofMillis(5)).subscribeOn(Schedulers.single()).handle((tick, sink) -> {
+			this.rabbitTemplate.convertAndSend("", ListenerTestApplication.SIMPLE, "reactor-single-" + this.run);
+			sink.next(tick);
+		})
 			.contextWrite(Context.of(RequestContextAccessor.KEY, RequestIdContext.of("single-" + this.run)))
 			.block(TIMEOUT);
 		List<Seen> seen = await(3, (each) -> each.label().startsWith("reactor-"));
 		assertThat(seen).extracting(Seen::label, Seen::requestId)
-			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("reactor-parallel-" + this.run, "parallel-" + this.run),
+			.containsExactlyInAnyOrder(
+					org.assertj.core.groups.Tuple.tuple("reactor-parallel-" + this.run, "parallel-" + this.run),
 					org.assertj.core.groups.Tuple.tuple("reactor-elastic-" + this.run, "elastic-" + this.run),
 					org.assertj.core.groups.Tuple.tuple("reactor-single-" + this.run, "single-" + this.run));
 	}
@@ -211,7 +214,8 @@ class AmqpRequestContextBrokerTests {
 			assertThat(mine.get(0).requestId()).isEqualTo("string-id-" + this.run);
 			assertThat(mine.get(1).requestId()).isEqualTo("bytes-id-" + this.run);
 			assertThat(mine.get(2).requestId()).isEqualTo("12345");
-			// null, over 1,024 bytes (LongString on Simple, DataInputStream on Direct), non-ASCII: fresh IDs.
+			// null, over 1,024 bytes (LongString on Simple, DataInputStream on Direct),
+			// non-ASCII: fresh IDs.
 			assertThat(mine.subList(3, 6)).extracting(Seen::requestId)
 				.allSatisfy((id) -> assertThat(id).matches(UUID_PATTERN));
 			assertThat(mine.get(6).requestId()).isEqualTo("last-" + this.run);
@@ -311,7 +315,10 @@ class AmqpRequestContextBrokerTests {
 	}
 
 	private double rejected(String reason) {
-		var counter = this.meterRegistry.find("context.requestid.rejected").tag("source", "amqp").tag("reason", reason).counter();
+		var counter = this.meterRegistry.find("context.requestid.rejected")
+			.tag("source", "amqp")
+			.tag("reason", reason)
+			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 
@@ -322,8 +329,8 @@ class AmqpRequestContextBrokerTests {
 			long left = deadline - System.nanoTime();
 			Seen next = (left > 0) ? SEEN.poll(left, TimeUnit.NANOSECONDS) : null;
 			if (next == null) {
-				throw new AssertionError("Expected " + count + " listener invocations within " + TIMEOUT + " but saw "
-						+ matching);
+				throw new AssertionError(
+						"Expected " + count + " listener invocations within " + TIMEOUT + " but saw " + matching);
 			}
 			if (filter.test(next)) {
 				matching.add(next);

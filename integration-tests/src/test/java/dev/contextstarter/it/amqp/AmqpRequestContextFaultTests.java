@@ -48,9 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Publishes 5,000 messages with publisher confirms while every broker connection is closed
- * mid-stream ({@code rabbitmqctl close_all_connections}): every confirmed message must be
- * consumed (redelivery allowed), each under its own request ID.
+ * Publishes 5,000 messages with publisher confirms while every broker connection is
+ * closed mid-stream ({@code rabbitmqctl close_all_connections}): every confirmed message
+ * must be consumed (redelivery allowed), each under its own request ID.
  */
 @SpringBootTest(classes = AmqpRequestContextFaultTests.FaultApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -82,6 +82,7 @@ class AmqpRequestContextFaultTests {
 
 	/**
 	 * One delivery of one message.
+	 *
 	 * @param expectedId the ID the publisher sent it under
 	 * @param requestId the holder's ID while the listener ran
 	 * @param mdcRequestId the MDC's ID while the listener ran
@@ -136,7 +137,8 @@ class AmqpRequestContextFaultTests {
 					closer.get(60, TimeUnit.SECONDS);
 				}
 				else {
-					// Pace publishing while rabbitmqctl starts, so the close lands mid-stream.
+					// Pace publishing while rabbitmqctl starts, so the close lands
+					// mid-stream.
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 				}
 			}
@@ -201,7 +203,8 @@ class AmqpRequestContextFaultTests {
 
 		@Bean
 		Queue faultQueue() {
-			// Durable and not auto-delete: it must survive its consumers' connections closing.
+			// Durable and not auto-delete: it must survive its consumers' connections
+			// closing.
 			return new Queue(QUEUE, true, false, false);
 		}
 

@@ -36,7 +36,8 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.amqp.AmqpRequestContexts;
 
 /**
- * Listeners of every kind the AMQP tests exercise. Each records what it saw in {@link #SEEN}.
+ * Listeners of every kind the AMQP tests exercise. Each records what it saw in
+ * {@link #SEEN}.
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -70,6 +71,7 @@ class ListenerTestApplication {
 
 	/**
 	 * What one listener invocation saw.
+	 *
 	 * @param listener which listener
 	 * @param label the message body
 	 * @param requestId the holder's request ID
@@ -77,8 +79,8 @@ class ListenerTestApplication {
 	 * @param thread the thread name
 	 * @param batchId the batch's own ID, for batch items
 	 */
-	record Seen(String listener, String label, @Nullable String requestId, @Nullable String mdcRequestId,
-			String thread, @Nullable String batchId) {
+	record Seen(String listener, String label, @Nullable String requestId, @Nullable String mdcRequestId, String thread,
+			@Nullable String batchId) {
 	}
 
 	static void record(String listener, Message message, @Nullable String batchId) {
@@ -185,9 +187,11 @@ class ListenerTestApplication {
 				durable = "false", autoDelete = "true"))
 		CompletableFuture<String> future(Message message) {
 			String before = observed();
-			// Completed later by a plain executor thread that no Reactor scheduler knows about.
-			return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> "done",
-					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, plainExecutor)))
+			// Completed later by a plain executor thread that no Reactor scheduler knows
+			// about.
+			return Mono
+				.fromFuture(() -> CompletableFuture.supplyAsync(() -> "done",
+						CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, plainExecutor)))
 				.map((done) -> {
 					logger.info("future listener after thread hop");
 					return before + "~" + observed();

@@ -32,9 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClockJumpAwareTaskSchedulerProperties {
 
-	private static final Map<String, Duration> PERIODS = Map.of("*/5 * * * * *", Duration.ofSeconds(5),
-			"0 * * * * *", Duration.ofMinutes(1), "0 */15 * * * *", Duration.ofMinutes(15), "0 0 * * * *",
-			Duration.ofHours(1));
+	private static final Map<String, Duration> PERIODS = Map.of("*/5 * * * * *", Duration.ofSeconds(5), "0 * * * * *",
+			Duration.ofMinutes(1), "0 */15 * * * *", Duration.ofMinutes(15), "0 0 * * * *", Duration.ofHours(1));
 
 	sealed interface Step permits Advance, Jump {
 
@@ -50,14 +49,14 @@ class ClockJumpAwareTaskSchedulerProperties {
 
 	@Property(tries = 200)
 	void schedulerInvariantsHold(@ForAll("crons") String cron, @ForAll boolean fixedExecution,
-			@ForAll MisfirePolicy misfire,
-			@ForAll BackwardPolicy backward, @ForAll("graces") Duration grace, @ForAll("runTimes") Duration runTime,
-			@ForAll("steps") List<Step> steps) {
+			@ForAll MisfirePolicy misfire, @ForAll BackwardPolicy backward, @ForAll("graces") Duration grace,
+			@ForAll("runTimes") Duration runTime, @ForAll("steps") List<Step> steps) {
 		SchedulerHarness harness = new SchedulerHarness(Instant.parse("2026-01-05T10:00:30Z"));
 		try {
 			RecordingTask task = new RecordingTask("property", harness.time);
 			task.body = (run) -> harness.time.advance(runTime);
-			// a fixed-execution cron asks for every missed occurrence, a plain one continues after completion
+			// a fixed-execution cron asks for every missed occurrence, a plain one
+			// continues after completion
 			CronTrigger trigger = fixedExecution ? CronTrigger.forFixedExecution(cron) : new CronTrigger(cron);
 			harness.scheduler.schedule(task, trigger, new WallTaskPolicy(grace, misfire, backward));
 			Instant latestWall = harness.time.wallTime();
@@ -70,14 +69,16 @@ class ClockJumpAwareTaskSchedulerProperties {
 				}
 				latestWall = later(latestWall, harness.time.wallTime());
 			}
-			// liveness: once the wall clock is past everything it has shown, the task runs again
+			// liveness: once the wall clock is past everything it has shown, the task
+			// runs again
 			int runsBefore = task.runs.size();
 			Duration behind = Duration.between(harness.time.wallTime(), latestWall);
 			Duration period = PERIODS.get(cron);
 			harness.advance((behind.isNegative() ? Duration.ZERO : behind).plus(period.multipliedBy(2))
 				.plus(runTime)
 				.plusSeconds(2));
-			assertThat(task.runs.size()).as("runs after the clock passed its high-water mark").isGreaterThan(runsBefore);
+			assertThat(task.runs.size()).as("runs after the clock passed its high-water mark")
+				.isGreaterThan(runsBefore);
 
 			assertThat(task.overlapped).as("overlapping runs").isFalse();
 			CronExpression expression = CronExpression.parse(cron);
@@ -102,9 +103,11 @@ class ClockJumpAwareTaskSchedulerProperties {
 					case MISFIRE -> assertThat(misfire).isEqualTo(MisfirePolicy.FIRE_ONCE);
 					case RERUN -> {
 						assertThat(backward).as("rerun of %s", scheduled).isNotEqualTo(BackwardPolicy.HOLD);
-						// only after a step back (the scheduler's mark also counts skipped occurrences)
-						assertThat(steps).as("steps before a rerun").anySatisfy((step) -> assertThat(step)
-							.isInstanceOfSatisfying(Jump.class, (jump) -> assertThat(jump.millis()).isNegative()));
+						// only after a step back (the scheduler's mark also counts
+						// skipped occurrences)
+						assertThat(steps).as("steps before a rerun")
+							.anySatisfy((step) -> assertThat(step).isInstanceOfSatisfying(Jump.class,
+									(jump) -> assertThat(jump.millis()).isNegative()));
 					}
 					case ELAPSED -> throw new AssertionError("A cron task ran as elapsed: " + scheduled);
 				}
@@ -151,8 +154,9 @@ class ClockJumpAwareTaskSchedulerProperties {
 		Arbitrary<Step> advance = Arbitraries.longs().between(0, 300_000).map(Advance::new);
 		Arbitrary<Step> smallJump = Arbitraries.longs().between(-2_000, 2_000).map(Jump::new);
 		Arbitrary<Step> bigJump = Arbitraries.longs().between(-7_200_000, 7_200_000).map(Jump::new);
-		return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(6, advance), net.jqwik.api.Tuple.of(2, smallJump),
-				net.jqwik.api.Tuple.of(2, bigJump))
+		return Arbitraries
+			.frequencyOf(net.jqwik.api.Tuple.of(6, advance), net.jqwik.api.Tuple.of(2, smallJump),
+					net.jqwik.api.Tuple.of(2, bigJump))
 			.list()
 			.ofMinSize(1)
 			.ofMaxSize(20);

@@ -131,7 +131,8 @@ class ClockJumpAwareTaskSchedulerTests {
 		});
 		assertThat(poller.nominals().subList(pollerRuns, poller.runs.size()))
 			.containsExactly(Instant.parse("2026-01-05T02:00:35Z"), Instant.parse("2026-01-05T02:00:40Z"));
-		// auto = hold for the daily job (1 h < 24 h): 03:00 comes round again but it does not run
+		// auto = hold for the daily job (1 h < 24 h): 03:00 comes round again but it does
+		// not run
 		this.harness.advance(Duration.ofHours(2));
 		assertThat(daily.nominals()).containsExactly(Instant.parse("2026-01-05T03:00:00Z"));
 		assertThat(nextNominal("daily")).isEqualTo(Instant.parse("2026-01-06T03:00:00Z"));
@@ -268,7 +269,8 @@ class ClockJumpAwareTaskSchedulerTests {
 		this.harness.scheduler.schedule(task, CronTrigger.forFixedExecution("0 * * * * *"),
 				WallTaskPolicy.DEFAULT.withGrace(Duration.ofMinutes(10)));
 		this.harness.advance(Duration.ofMinutes(10));
-		// started 10:01:00, 10:02:30, 10:04:00, ...: each run for its own minute, none folded
+		// started 10:01:00, 10:02:30, 10:04:00, ...: each run for its own minute, none
+		// folded
 		assertThat(task.nominals()).containsExactly(Instant.parse("2026-01-05T10:01:00Z"),
 				Instant.parse("2026-01-05T10:02:00Z"), Instant.parse("2026-01-05T10:03:00Z"),
 				Instant.parse("2026-01-05T10:04:00Z"), Instant.parse("2026-01-05T10:05:00Z"),
@@ -287,7 +289,8 @@ class ClockJumpAwareTaskSchedulerTests {
 		RecordingTask task = task("fixedExecutionJump");
 		this.harness.scheduler.schedule(task, CronTrigger.forFixedExecution("0 * * * * *"));
 		this.harness.advance(Duration.ofSeconds(40));
-		// 10:01:10 -> 11:01:10, woken at 11:01:11: 10:02 .. 11:00 are more than 60 s late, 11:01 is not
+		// 10:01:10 -> 11:01:10, woken at 11:01:11: 10:02 .. 11:00 are more than 60 s
+		// late, 11:01 is not
 		this.harness.jumpAndTick(HOUR);
 		assertThat(task.scheduledRuns()).hasSize(3);
 		assertThat(task.scheduledRuns().get(1)).satisfies((run) -> {
@@ -351,11 +354,11 @@ class ClockJumpAwareTaskSchedulerTests {
 			assertThat(run.reason()).isEqualTo(RunReason.MISFIRE);
 			assertThat(run.nominalTime()).isEqualTo(Instant.parse("2026-01-05T10:02:00Z"));
 		});
-		assertThat(this.harness.misfires).singleElement()
-			.satisfies((misfire) -> assertThat(misfire.missed()).isOne());
+		assertThat(this.harness.misfires).singleElement().satisfies((misfire) -> assertThat(misfire.missed()).isOne());
 		this.harness.advance(Duration.ofMinutes(2));
 		assertThat(task.nominals()).last().isEqualTo(Instant.parse("2026-01-05T11:03:00Z"));
-		// back by 30 min: it holds (where to resume would need a look-ahead) until 11:04 comes round
+		// back by 30 min: it holds (where to resume would need a look-ahead) until 11:04
+		// comes round
 		this.harness.jumpAndTick(Duration.ofMinutes(-30));
 		this.harness.advance(Duration.ofMinutes(29));
 		assertThat(task.nominals()).last().isEqualTo(Instant.parse("2026-01-05T11:03:00Z"));
@@ -365,7 +368,8 @@ class ClockJumpAwareTaskSchedulerTests {
 			assertThat(run.reason()).isEqualTo(RunReason.ON_TIME);
 		});
 		assertThat(trigger.calls).hasSize(1 + task.runs.size());
-		// each call after the first tells an occurrence that ran, in order: nothing made up
+		// each call after the first tells an occurrence that ran, in order: nothing made
+		// up
 		assertThat(trigger.calls.get(0).lastScheduledExecution()).isNull();
 		assertThat(trigger.calls.stream().skip(1).map(SimpleTriggerContext::lastScheduledExecution).toList())
 			.isEqualTo(task.nominals());
@@ -381,8 +385,8 @@ class ClockJumpAwareTaskSchedulerTests {
 		this.harness.time.jump(Duration.ofSeconds(3602));
 		this.harness.advance(Duration.ofSeconds(1));
 		detector.stop();
-		assertThat(events).singleElement().hasToString(
-				"Wall clock jumped forward by 3602.0 s (from 2026-01-05T10:00:35Z to 2026-01-05T11:00:38Z)");
+		assertThat(events).singleElement()
+			.hasToString("Wall clock jumped forward by 3602.0 s (from 2026-01-05T10:00:35Z to 2026-01-05T11:00:38Z)");
 	}
 
 	@Test

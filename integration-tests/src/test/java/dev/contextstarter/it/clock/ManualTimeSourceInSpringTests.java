@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The test kit's {@link ImportManualTimeSource} replaces the system time source in a Spring
- * context, and the detector then reports the steps a test makes.
+ * The test kit's {@link ImportManualTimeSource} replaces the system time source in a
+ * Spring context, and the detector then reports the steps a test makes.
  */
 class ManualTimeSourceInSpringTests {
 

@@ -64,8 +64,8 @@ final class SchedulerHarness {
 	}
 
 	/**
-	 * A task that records {@link ScheduledRun#current()}, fails on overlapping runs, and can
-	 * do something while it runs (for example let time pass).
+	 * A task that records {@link ScheduledRun#current()}, fails on overlapping runs, and
+	 * can do something while it runs (for example let time pass).
 	 */
 	static final class RecordingTask implements Runnable {
 
@@ -80,7 +80,10 @@ final class SchedulerHarness {
 		volatile Consumer<ScheduledRun> body = (run) -> {
 		};
 
-		/** Set when a run started while another was still running (an exception would be swallowed). */
+		/**
+		 * Set when a run started while another was still running (an exception would be
+		 * swallowed).
+		 */
 		volatile boolean overlapped;
 
 		RecordingTask(String name, ManualTimeSource time) {

@@ -54,12 +54,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Spring's {@link TaskScheduler} contract, run by {@link ThreadPoolTaskSchedulerContractTests}
- * against a plain {@link ThreadPoolTaskScheduler} and by
- * {@link ClockJumpAwareTaskSchedulerContractTests} against a {@link ClockJumpAwareTaskScheduler}
- * decorating one: a difference fails on one side only. Real threads and the system clock; no
- * jump or stall happens here, so the two must behave alike. Waits are latches and futures,
- * never sleeps.
+ * Spring's {@link TaskScheduler} contract, run by
+ * {@link ThreadPoolTaskSchedulerContractTests} against a plain
+ * {@link ThreadPoolTaskScheduler} and by {@link ClockJumpAwareTaskSchedulerContractTests}
+ * against a {@link ClockJumpAwareTaskScheduler} decorating one: a difference fails on one
+ * side only. Real threads and the system clock; no jump or stall happens here, so the two
+ * must behave alike. Waits are latches and futures, never sleeps.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class TaskSchedulerContract {
@@ -183,7 +183,8 @@ abstract class TaskSchedulerContract {
 		assertThat(task.runs.get()).isEqualTo(3);
 		assertThat(trigger.calls).hasSize(4);
 		// the same context each time, empty at first, then telling the previous run
-		assertThat(trigger.contexts).hasSize(4).allSatisfy((context) -> assertThat(context).isSameAs(trigger.contexts.get(0)));
+		assertThat(trigger.contexts).hasSize(4)
+			.allSatisfy((context) -> assertThat(context).isSameAs(trigger.contexts.get(0)));
 		assertThat(trigger.calls.get(0).lastScheduled()).isNull();
 		assertThat(trigger.calls.get(0).lastActual()).isNull();
 		assertThat(trigger.calls.get(0).lastCompletion()).isNull();
@@ -219,8 +220,10 @@ abstract class TaskSchedulerContract {
 			awaitQuietly(release);
 			task.run();
 		}, trigger);
-		// get() waits on the occurrence pending when it is called: hold the first run until a
-		// caller is parked on it, else it may already wait for the next one (an hour away)
+		// get() waits on the occurrence pending when it is called: hold the first run
+		// until a
+		// caller is parked on it, else it may already wait for the next one (an hour
+		// away)
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<@Nullable Object> got = new CompletableFuture<>();
 		Thread getter = new Thread(() -> {
@@ -394,7 +397,8 @@ abstract class TaskSchedulerContract {
 		CountDownLatch caughtUp = new CountDownLatch(missed.size());
 		ScheduledFuture<?> future = this.scheduler.schedule(caughtUp::countDown,
 				CronTrigger.resumeFixedExecution("*/10 * * * * *", resumption));
-		// a scheduler that folded them would run once now, then once every 10 s: at most 2 in 9 s
+		// a scheduler that folded them would run once now, then once every 10 s: at most
+		// 2 in 9 s
 		assertThat(caughtUp.await(9, TimeUnit.SECONDS)).as("%s catch-up runs", missed.size()).isTrue();
 		future.cancel(false);
 	}
@@ -572,8 +576,8 @@ abstract class TaskSchedulerContract {
 	}
 
 	/**
-	 * A stateful trigger: it answers {@code maxAnswers} times, then {@code null}, and records
-	 * every call.
+	 * A stateful trigger: it answers {@code maxAnswers} times, then {@code null}, and
+	 * records every call.
 	 */
 	static final class CountingTrigger implements Trigger {
 

@@ -25,16 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every row of issue 14's table on a real server, asserted on log lines from the real logging
- * system (Boot's console pattern, captured from standard output), with a leak check after
- * each test: no context left on any executor or scheduler thread.
+ * Every row of issue 14's table on a real server, asserted on log lines from the real
+ * logging system (Boot's console pattern, captured from standard output), with a leak
+ * check after each test: no context left on any executor or scheduler thread.
  */
 @SpringBootTest(classes = TaskTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=clock")
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
 class TaskContextTests {
 
-	static final Pattern UUID_V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+	static final Pattern UUID_V4 = Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
 	@LocalServerPort
 	int port;

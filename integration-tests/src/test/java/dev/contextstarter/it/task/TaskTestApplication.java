@@ -34,10 +34,11 @@ import org.springframework.web.client.RestTemplate;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * A WebFlux application written as a user would, with no context code of its own: it hands
- * work to {@code @Async}, to the injected {@code TaskScheduler}, calls itself with a
- * {@code RestClient} and a {@code RestTemplate} from Boot's builders, and has a
- * {@code @Scheduled} task. It declares a {@code TaskDecorator} of its own, which must stay.
+ * A WebFlux application written as a user would, with no context code of its own: it
+ * hands work to {@code @Async}, to the injected {@code TaskScheduler}, calls itself with
+ * a {@code RestClient} and a {@code RestTemplate} from Boot's builders, and has a
+ * {@code @Scheduled} task. It declares a {@code TaskDecorator} of its own, which must
+ * stay.
  */
 @SpringBootApplication
 @EnableAsync
@@ -58,8 +59,8 @@ public class TaskTestApplication {
 	}
 
 	/**
-	 * Boot makes no {@code RestTemplateBuilder} in a reactive web application; a user who wants
-	 * one there builds it with the auto-configured customizers.
+	 * Boot makes no {@code RestTemplateBuilder} in a reactive web application; a user who
+	 * wants one there builds it with the auto-configured customizers.
 	 */
 	@Bean
 	RestTemplateBuilder restTemplateBuilder(ObjectProvider<RestTemplateCustomizer> customizers) {
@@ -83,7 +84,8 @@ public class TaskTestApplication {
 	}
 
 	/**
-	 * A {@code @Scheduled} task that records the ID each run sees, while a test wants it to.
+	 * A {@code @Scheduled} task that records the ID each run sees, while a test wants it
+	 * to.
 	 */
 	static class Ticker {
 
@@ -149,17 +151,11 @@ public class TaskTestApplication {
 		Mono<String> restClient(@RequestParam(required = false) String callerId) {
 			return Mono.fromCallable(() -> {
 				logger.info("calling with RestClient");
-				return this.restClientBuilder.baseUrl(baseUrl())
-					.build()
-					.get()
-					.uri("/callee")
-					.headers((headers) -> {
-						if (callerId != null) {
-							headers.set("X-Request-ID", callerId);
-						}
-					})
-					.retrieve()
-					.body(String.class);
+				return this.restClientBuilder.baseUrl(baseUrl()).build().get().uri("/callee").headers((headers) -> {
+					if (callerId != null) {
+						headers.set("X-Request-ID", callerId);
+					}
+				}).retrieve().body(String.class);
 			}).subscribeOn(Schedulers.boundedElastic());
 		}
 

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same rows with {@code spring.threads.virtual.enabled=true}: Boot's
- * {@code applicationTaskExecutor} is then a virtual-thread {@code SimpleAsyncTaskExecutor}.
- * Needs Java 21+; the build runs it in its own surefire execution on a newer JDK (see the
- * integration tests' pom).
+ * {@code applicationTaskExecutor} is then a virtual-thread
+ * {@code SimpleAsyncTaskExecutor}. Needs Java 21+; the build runs it in its own surefire
+ * execution on a newer JDK (see the integration tests' pom).
  */
 @EnabledForJreRange(min = JRE.JAVA_21)
 @TestPropertySource(properties = "spring.threads.virtual.enabled=true")

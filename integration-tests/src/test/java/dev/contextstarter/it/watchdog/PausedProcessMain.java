@@ -19,12 +19,13 @@ import dev.contextstarter.watchdog.WatchdogListener;
 import dev.contextstarter.watchdog.WatchdogSettings;
 
 /**
- * The process that {@link WatchdogJvmPauseTests} suspends: a watchdog with a 200 ms threshold
- * and a parallel worker running tasks of 100 ms back to back, so that the suspension lands in
- * one of them. That task notices the gap and goes on until the watchdog has reported the pause
- * and checked a few more times: it looks stuck for over a second, but ran for much less than
- * the threshold. Prints {@code READY}, then one {@code STALL <source> <cause> <millis>} line per report;
- * on {@code exit} from standard input it lets three more tasks run and prints the totals.
+ * The process that {@link WatchdogJvmPauseTests} suspends: a watchdog with a 200 ms
+ * threshold and a parallel worker running tasks of 100 ms back to back, so that the
+ * suspension lands in one of them. That task notices the gap and goes on until the
+ * watchdog has reported the pause and checked a few more times: it looks stuck for over a
+ * second, but ran for much less than the threshold. Prints {@code READY}, then one
+ * {@code STALL <source> <cause> <millis>} line per report; on {@code exit} from standard
+ * input it lets three more tasks run and prints the totals.
  */
 public final class PausedProcessMain {
 
@@ -45,8 +46,8 @@ public final class PausedProcessMain {
 				if (report.source() == StallSource.JVM) {
 					pauseReportedAt = System.nanoTime();
 				}
-				System.out.println("STALL " + report.source() + " " + report.cause() + " "
-						+ report.durationSoFar().toMillis());
+				System.out.println(
+						"STALL " + report.source() + " " + report.cause() + " " + report.durationSoFar().toMillis());
 				System.out.flush();
 			}
 
@@ -71,7 +72,8 @@ public final class PausedProcessMain {
 		CountDownLatch more = new CountDownLatch(3);
 		runs.set(more);
 		more.await();
-		System.out.println("TOTALS stalls=" + watchdog.totals().stalls() + " jvmPauses=" + watchdog.totals().jvmPauses());
+		System.out
+			.println("TOTALS stalls=" + watchdog.totals().stalls() + " jvmPauses=" + watchdog.totals().jvmPauses());
 		System.out.flush();
 		work.dispose();
 		timer.uninstall();

@@ -30,9 +30,9 @@ import dev.contextstarter.watchdog.WatchdogMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The watchdog in a real WebFlux application on Reactor Netty, called over HTTP with a real
- * {@link WebClient}: stalls are reported while the thread is still stuck, with the request ID
- * the client sent and the stack of the blocking method.
+ * The watchdog in a real WebFlux application on Reactor Netty, called over HTTP with a
+ * real {@link WebClient}: stalls are reported while the thread is still stuck, with the
+ * request ID the client sent and the stack of the blocking method.
  */
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.startup-grace=0s", "context.watchdog.threshold=200ms",
@@ -60,7 +60,10 @@ class WatchdogBehaviourTests {
 		this.capture = StallCapture.of(this.watchdog);
 	}
 
-	/** The first requests load classes on the event loop: a real stall, but not the one under test. */
+	/**
+	 * The first requests load classes on the event loop: a real stall, but not the one
+	 * under test.
+	 */
 	private void warmUp() {
 		if (warmedUp) {
 			return;

@@ -24,17 +24,19 @@ import dev.contextstarter.watchdog.WatchdogMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code context.watchdog.blockhound.enabled=true} in a real WebFlux application: a 5 ms sleep in
- * a {@code publishOn(parallel())} step, far below the stall threshold, is reported with the
- * request ID the client sent and the sleeping frame, counted in the metrics and the endpoint,
- * and the request still completes. Runs in a JVM of its own with
- * {@code -XX:+AllowRedefinitionToAddDeleteMethods} (see the module's pom).
+ * {@code context.watchdog.blockhound.enabled=true} in a real WebFlux application: a 5 ms
+ * sleep in a {@code publishOn(parallel())} step, far below the stall threshold, is
+ * reported with the request ID the client sent and the sleeping frame, counted in the
+ * metrics and the endpoint, and the request still completes. Runs in a JVM of its own
+ * with {@code -XX:+AllowRedefinitionToAddDeleteMethods} (see the module's pom).
  */
 @Tag("blockhound")
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.blockhound.enabled=true",
-				// A threshold far above the 5 ms sleep: on a loaded machine BlockHound's class
-				// transformation and a late wake-up must not count as stalls of this test.
+				// A threshold far above the 5 ms sleep: on a loaded machine BlockHound's
+				// class
+				// transformation and a late wake-up must not count as stalls of this
+				// test.
 				"context.watchdog.threshold=3s", "management.endpoints.web.exposure.include=watchdog" })
 class WatchdogBlockHoundTests {
 

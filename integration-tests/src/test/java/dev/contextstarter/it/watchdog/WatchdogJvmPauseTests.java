@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real process suspended with {@code SIGSTOP} for a second: the watchdog reports one JVM-wide
- * pause and does not blame the task that was running when the process stopped.
+ * A real process suspended with {@code SIGSTOP} for a second: the watchdog reports one
+ * JVM-wide pause and does not blame the task that was running when the process stopped.
  */
 class WatchdogJvmPauseTests {
 
@@ -76,8 +76,8 @@ class WatchdogJvmPauseTests {
 		while (true) {
 			String line = this.lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			if (line == null) {
-				throw new AssertionError("No line starting with '" + prefix + "' within " + timeout + "; output: "
-						+ this.output);
+				throw new AssertionError(
+						"No line starting with '" + prefix + "' within " + timeout + "; output: " + this.output);
 			}
 			if (line.startsWith(prefix)) {
 				return line;

@@ -36,17 +36,18 @@ import dev.contextstarter.watchdog.WatchdogTotals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the watchdog writes to the log in a real WebFlux application: every stall leaves a WARN
- * line with its own request ID, and a flood is bounded by the log budget with the rest summed up,
- * so that the log and the endpoint's totals agree. The log budget here is 5 full reports per 2 s
- * (the default interval is 10 s; shorter keeps the test short). A flood of 50 requests that each
- * block one of four workers for 400 ms lasts about 5 s. The assertions read the lines whatever
- * their format (another test of this JVM may have left structured JSON logging on).
+ * What the watchdog writes to the log in a real WebFlux application: every stall leaves a
+ * WARN line with its own request ID, and a flood is bounded by the log budget with the
+ * rest summed up, so that the log and the endpoint's totals agree. The log budget here is
+ * 5 full reports per 2 s (the default interval is 10 s; shorter keeps the test short). A
+ * flood of 50 requests that each block one of four workers for 400 ms lasts about 5 s.
+ * The assertions read the lines whatever their format (another test of this JVM may have
+ * left structured JSON logging on).
  */
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.startup-grace=0s", "context.watchdog.threshold=200ms",
-				"context.watchdog.report-interval=2s",
-				"context.watchdog.max-full-reports=5", "management.endpoints.web.exposure.include=watchdog" })
+				"context.watchdog.report-interval=2s", "context.watchdog.max-full-reports=5",
+				"management.endpoints.web.exposure.include=watchdog" })
 @ExtendWith(OutputCaptureExtension.class)
 class WatchdogLogTests {
 
@@ -83,7 +84,8 @@ class WatchdogLogTests {
 
 	@Test
 	void twoStallsOfTwoRequestsOnOneEventLoopLeaveTwoWarnLinesEachWithItsOwnId(CapturedOutput output) {
-		// One connection: both requests go to the same server event loop, one after the other.
+		// One connection: both requests go to the same server event loop, one after the
+		// other.
 		ConnectionProvider oneConnection = ConnectionProvider.create("one-connection", 1);
 		try (StallCapture capture = StallCapture.of(this.watchdog)) {
 			WebClient client = client().mutate()
@@ -93,8 +95,10 @@ class WatchdogLogTests {
 				.isEqualTo("slept it-two-1");
 			assertThat(get(client, "/spin-on-loop?millis=700", "it-two-2").block(Duration.ofSeconds(10)))
 				.isEqualTo("spun it-two-2");
-			StallReport first = capture.awaitStall(Duration.ofSeconds(5), (stall) -> "it-two-1".equals(stall.requestId()));
-			StallReport second = capture.awaitStall(Duration.ofSeconds(5), (stall) -> "it-two-2".equals(stall.requestId()));
+			StallReport first = capture.awaitStall(Duration.ofSeconds(5),
+					(stall) -> "it-two-1".equals(stall.requestId()));
+			StallReport second = capture.awaitStall(Duration.ofSeconds(5),
+					(stall) -> "it-two-2".equals(stall.requestId()));
 			assertThat(first.source()).isEqualTo(StallSource.EVENT_LOOP);
 			assertThat(second.threadName()).isEqualTo(first.threadName());
 			capture.awaitRecovery(second, Duration.ofSeconds(5));
@@ -104,11 +108,15 @@ class WatchdogLogTests {
 		}
 		List<String> warnings = output.getOut().lines().filter((line) -> line.contains(STUCK)).toList();
 		warnings.forEach((line) -> logger.info("Stall line: {}", line));
-		assertThat(warnings).filteredOn((line) -> line.contains("serving request it-two-1")).singleElement()
-			.satisfies((line) -> assertThat(line).contains("WARN").contains("blocked/waiting")
+		assertThat(warnings).filteredOn((line) -> line.contains("serving request it-two-1"))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN")
+				.contains("blocked/waiting")
 				.contains("at " + WatchdogTestApplication.MisbehavingController.class.getName() + ".sleep("));
-		assertThat(warnings).filteredOn((line) -> line.contains("serving request it-two-2")).singleElement()
-			.satisfies((line) -> assertThat(line).contains("WARN").contains("CPU-bound")
+		assertThat(warnings).filteredOn((line) -> line.contains("serving request it-two-2"))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN")
+				.contains("CPU-bound")
 				.contains("at " + WatchdogTestApplication.MisbehavingController.class.getName() + ".spin("));
 	}
 
@@ -126,12 +134,15 @@ class WatchdogLogTests {
 					.map((body) -> "flood-" + i + " answered " + body), 50)
 				.collectList()
 				.block(Duration.ofSeconds(60));
-			// Each blocked task ran on its worker under its own request, never an earlier one's.
-			assertThat(answers).hasSize(50).allSatisfy((answer) -> assertThat(answer)
-				.matches("(flood-\\d+) answered slept \\1"));
+			// Each blocked task ran on its worker under its own request, never an earlier
+			// one's.
+			assertThat(answers).hasSize(50)
+				.allSatisfy((answer) -> assertThat(answer).matches("(flood-\\d+) answered slept \\1"));
 			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.watchdog.stalledNow() == 0);
-			// On this shared 2-core machine the watchdog thread wakes late under the flood's load,
-			// and time it did not run is not counted against tasks: most, not always all, of the
+			// On this shared 2-core machine the watchdog thread wakes late under the
+			// flood's load,
+			// and time it did not run is not counted against tasks: most, not always all,
+			// of the
 			// 50 blocked tasks are stalls. Enough to spend the budget several times over.
 			List<String> stalledRequests = capture.stalls()
 				.stream()
@@ -139,7 +150,8 @@ class WatchdogLogTests {
 				.filter((requestId) -> requestId.startsWith("flood-"))
 				.toList();
 			assertThat(stalledRequests).hasSizeGreaterThanOrEqualTo(30);
-			// One task per request: a request reported twice means a stall took another task's ID.
+			// One task per request: a request reported twice means a stall took another
+			// task's ID.
 			assertThat(stalledRequests).doesNotHaveDuplicates();
 		}
 		long floodSeconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
@@ -149,7 +161,9 @@ class WatchdogLogTests {
 		long stalls = (after.stalls() + after.jvmPauses()) - (before.stalls() + before.jvmPauses());
 
 		List<String> lines = output.getOut().lines().dropWhile((line) -> !line.contains(FLOOD_STARTS)).toList();
-		long fullLines = lines.stream().filter((line) -> line.contains(STUCK) || line.contains("JVM-wide pause")).count();
+		long fullLines = lines.stream()
+			.filter((line) -> line.contains(STUCK) || line.contains("JVM-wide pause"))
+			.count();
 		List<String> summaries = lines.stream().filter((line) -> SUMMARY.matcher(line).find()).toList();
 		long summed = summaries.stream().mapToLong(WatchdogLogTests::summedUp).sum();
 		summaries.forEach((line) -> logger.info("Summary line: {}", line));
@@ -158,7 +172,8 @@ class WatchdogLogTests {
 		assertThat(fullLines + summed).isEqualTo(stalls);
 		assertThat(fullLines).isEqualTo(after.loggedInFull() - before.loggedInFull());
 		assertThat(summed).isEqualTo(after.summarized() - before.summarized());
-		// Budget intervals start at the first full report, so at most one per 2 s of flood and one more.
+		// Budget intervals start at the first full report, so at most one per 2 s of
+		// flood and one more.
 		assertThat(fullLines).isLessThanOrEqualTo(5 * (floodSeconds / 2 + 2));
 		assertThat(summaries).isNotEmpty()
 			.allSatisfy((line) -> assertThat(line).contains("WARN").contains("requests [flood-"));

@@ -23,9 +23,9 @@ import dev.contextstarter.watchdog.Watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A sustained load of short requests for 30 s, with the default 200 ms threshold, reports no
- * stall. A warm-up runs first, as the start-up grace period would in production: the first
- * requests load classes on the event loop, which is a real (one-off) stall.
+ * A sustained load of short requests for 30 s, with the default 200 ms threshold, reports
+ * no stall. A warm-up runs first, as the start-up grace period would in production: the
+ * first requests load classes on the event loop, which is a real (one-off) stall.
  */
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.startup-grace=0s", "context.watchdog.threshold=200ms" })
@@ -54,15 +54,19 @@ class WatchdogNoFalsePositiveTests {
 			long requests = load(client, LOAD_DURATION);
 			long pauses = this.watchdog.totals().jvmPauses() - pausesBefore;
 			long starved = this.watchdog.totals().starved() - starvedBefore;
-			logger.info("Load: {} warm-up requests, then {} requests in {} s ({} per second), {} JVM pauses and "
-					+ "{} threads starved of CPU seen (not blamed)", warmUp, requests, LOAD_DURATION.toSeconds(),
-					requests / LOAD_DURATION.toSeconds(), pauses, starved);
+			logger.info(
+					"Load: {} warm-up requests, then {} requests in {} s ({} per second), {} JVM pauses and "
+							+ "{} threads starved of CPU seen (not blamed)",
+					warmUp, requests, LOAD_DURATION.toSeconds(), requests / LOAD_DURATION.toSeconds(), pauses, starved);
 			assertThat(requests).isGreaterThan(1000);
 			capture.assertNoStalls();
 		}
 	}
 
-	/** Keeps {@value #CONCURRENCY} requests in flight for the given time; returns how many completed. */
+	/**
+	 * Keeps {@value #CONCURRENCY} requests in flight for the given time; returns how many
+	 * completed.
+	 */
 	private long load(WebClient client, Duration duration) {
 		AtomicLong completed = new AtomicLong();
 		Flux.<Integer>generate((sink) -> sink.next(1))

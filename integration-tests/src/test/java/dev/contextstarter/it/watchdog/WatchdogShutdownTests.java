@@ -17,8 +17,9 @@ import dev.contextstarter.watchdog.Watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Closing the application context stops its watchdog thread and removes its Reactor hook, and
- * leaves those of other contexts in the same JVM (such as cached test contexts) alone.
+ * Closing the application context stops its watchdog thread and removes its Reactor hook,
+ * and leaves those of other contexts in the same JVM (such as cached test contexts)
+ * alone.
  */
 class WatchdogShutdownTests {
 
@@ -52,7 +53,9 @@ class WatchdogShutdownTests {
 			.collect(Collectors.toSet());
 	}
 
-	/** Reactor has no public read of its hooks: read the map its hook methods maintain. */
+	/**
+	 * Reactor has no public read of its hooks: read the map its hook methods maintain.
+	 */
 	private static Set<String> scheduleHookKeys() throws ReflectiveOperationException {
 		Field hooks = Schedulers.class.getDeclaredField("onScheduleHooks");
 		hooks.setAccessible(true);

@@ -15,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * A WebFlux application with handlers that misbehave on purpose: they block the event loop,
- * block or spin on a parallel worker, or block where blocking is allowed.
+ * A WebFlux application with handlers that misbehave on purpose: they block the event
+ * loop, block or spin on a parallel worker, or block where blocking is allowed.
  */
 @SpringBootApplication
 public class WatchdogTestApplication {

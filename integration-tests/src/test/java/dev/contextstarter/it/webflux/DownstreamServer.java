@@ -5,8 +5,8 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A second real HTTP server (plain Reactor Netty, no Spring) that answers with the request ID
- * and tenant headers it received, as {@code id|tenant}.
+ * A second real HTTP server (plain Reactor Netty, no Spring) that answers with the
+ * request ID and tenant headers it received, as {@code id|tenant}.
  */
 final class DownstreamServer implements AutoCloseable {
 
@@ -21,8 +21,9 @@ final class DownstreamServer implements AutoCloseable {
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.get("/downstream",
-					(request, response) -> response.sendString(Mono.just(request.requestHeaders().get("X-Request-ID")
-							+ "|" + request.requestHeaders().get("X-Tenant-ID")))))
+					(request,
+							response) -> response.sendString(Mono.just(request.requestHeaders().get("X-Request-ID")
+									+ "|" + request.requestHeaders().get("X-Tenant-ID")))))
 			.bindNow();
 		return new DownstreamServer(server);
 	}

@@ -7,10 +7,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base of the tests whose application calls a second real server through {@code WebClient}:
- * starts a {@link DownstreamServer} for each test class and points {@code downstream.url} at
- * it. The subclasses use different properties, so none reuses another's cached application
- * context (and with it a stopped server's URL).
+ * Base of the tests whose application calls a second real server through
+ * {@code WebClient}: starts a {@link DownstreamServer} for each test class and points
+ * {@code downstream.url} at it. The subclasses use different properties, so none reuses
+ * another's cached application context (and with it a stopped server's URL).
  */
 abstract class DownstreamServerTests {
 

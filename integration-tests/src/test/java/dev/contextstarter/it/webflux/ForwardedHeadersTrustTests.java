@@ -29,15 +29,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code trusted-proxies} trusts the peer of the TCP connection (the last hop), whatever the
- * forward-headers strategy and whatever forwarded headers claim. The test client connects from
- * 127.0.0.1 (outside the trusted ranges) or from 127.0.0.2 (the trusted proxy), and its
- * forwarded headers claim addresses inside the trusted ranges (127.0.0.2, 10.0.0.0/8,
- * 2001:db8::/32).
+ * {@code trusted-proxies} trusts the peer of the TCP connection (the last hop), whatever
+ * the forward-headers strategy and whatever forwarded headers claim. The test client
+ * connects from 127.0.0.1 (outside the trusted ranges) or from 127.0.0.2 (the trusted
+ * proxy), and its forwarded headers claim addresses inside the trusted ranges (127.0.0.2,
+ * 10.0.0.0/8, 2001:db8::/32).
  * <p>
  * For each strategy the application is first shown to see the forwarded address (so the
- * strategy really rewrote it); then an untrusted peer never gets its ID or tenant accepted,
- * whichever header it sends, and the trusted proxy always does, whichever client it forwards.
+ * strategy really rewrote it); then an untrusted peer never gets its ID or tenant
+ * accepted, whichever header it sends, and the trusted proxy always does, whichever
+ * client it forwards.
  */
 class ForwardedHeadersTrustTests {
 
@@ -89,8 +90,8 @@ class ForwardedHeadersTrustTests {
 
 		/**
 		 * What the application sees as the client's address when 127.0.0.1 sends
-		 * {@code X-Forwarded-For: 10.1.1.1}: the forwarded address, unless the strategy is
-		 * {@code none}.
+		 * {@code X-Forwarded-For: 10.1.1.1}: the forwarded address, unless the strategy
+		 * is {@code none}.
 		 * @return the address the strategy gives the application
 		 */
 		String remoteAddressSeenByApplication() {
@@ -121,8 +122,7 @@ class ForwardedHeadersTrustTests {
 
 		@ParameterizedTest(name = "{0}")
 		@MethodSource("dev.contextstarter.it.webflux.ForwardedHeadersTrustTests#proxiedClaims")
-		void trustedProxyGetsItsIdAndFieldsAcceptedWhateverClientItForwards(String description,
-				List<String> headers) {
+		void trustedProxyGetsItsIdAndFieldsAcceptedWhateverClientItForwards(String description, List<String> headers) {
 			Seen seen = echo(TRUSTED_PROXY, headers);
 			assertThat(seen.responseId()).as(description).isEqualTo("spoofed-id-1");
 			assertThat(seen.body()).as(description)
@@ -156,19 +156,14 @@ class ForwardedHeadersTrustTests {
 	}
 
 	static Seen echo(int port, String localAddress, List<String> headers) {
-		ResponseEntity<Map<String, String>> response = client(port, localAddress).get()
-			.uri("/echo")
-			.headers((http) -> {
-				http.add("X-Request-ID", "spoofed-id-1");
-				http.add("X-Tenant-ID", "tenant-a");
-				for (int i = 0; i < headers.size(); i += 2) {
-					http.add(headers.get(i), headers.get(i + 1));
-				}
-			})
-			.retrieve()
-			.toEntity(new ParameterizedTypeReference<Map<String, String>>() {
-			})
-			.block(Duration.ofSeconds(10));
+		ResponseEntity<Map<String, String>> response = client(port, localAddress).get().uri("/echo").headers((http) -> {
+			http.add("X-Request-ID", "spoofed-id-1");
+			http.add("X-Tenant-ID", "tenant-a");
+			for (int i = 0; i < headers.size(); i += 2) {
+				http.add(headers.get(i), headers.get(i + 1));
+			}
+		}).retrieve().toEntity(new ParameterizedTypeReference<Map<String, String>>() {
+		}).block(Duration.ofSeconds(10));
 		assertThat(response).isNotNull();
 		return new Seen(response.getHeaders().getFirst("X-Request-ID"), response.getBody());
 	}
@@ -224,9 +219,9 @@ class ForwardedHeadersTrustTests {
 	}
 
 	/**
-	 * IPv6 and IPv4-mapped ranges on a real server (native strategy): the IPv4 peer 127.0.0.2
-	 * matches the mapped range {@code ::ffff:127.0.0.2/128}, the IPv6 peer ::1 its range, and
-	 * neither range is reachable through a forwarded header.
+	 * IPv6 and IPv4-mapped ranges on a real server (native strategy): the IPv4 peer
+	 * 127.0.0.2 matches the mapped range {@code ::ffff:127.0.0.2/128}, the IPv6 peer ::1
+	 * its range, and neither range is reachable through a forwarded header.
 	 */
 	@Nested
 	@SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -253,8 +248,8 @@ class ForwardedHeadersTrustTests {
 
 		@Test
 		void untrustedIpv4PeerClaimingTrustedIpv6OrMappedAddressesIsNotTrusted() {
-			for (List<String> claim : List.of(List.of("X-Forwarded-For", "::1"),
-					List.of("Forwarded", "for=\"[::1]\""), List.of("Forwarded", "for=\"[::ffff:127.0.0.2]\""),
+			for (List<String> claim : List.of(List.of("X-Forwarded-For", "::1"), List.of("Forwarded", "for=\"[::1]\""),
+					List.of("Forwarded", "for=\"[::ffff:127.0.0.2]\""),
 					List.of("X-Forwarded-For", "::ffff:127.0.0.2"))) {
 				Seen seen = echo(this.port, UNTRUSTED_PEER, claim);
 				assertThat(seen.responseId()).as(claim.toString()).matches(WebFluxRequestContextTests.UUID_V4);

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile request IDs written as raw bytes over a socket (a normal client refuses to send
- * them): each is replaced by a fresh valid ID, never echoed and never logged. Values the HTTP
- * parser itself refuses (NUL, a bare line feed, an escape character) get a 400 that carries a
- * fresh ID too.
+ * them): each is replaced by a fresh valid ID, never echoed and never logged. Values the
+ * HTTP parser itself refuses (NUL, a bare line feed, an escape character) get a 400 that
+ * carries a fresh ID too.
  */
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "logging.level.dev.contextstarter=DEBUG")
@@ -62,7 +62,8 @@ class HostileRequestIdTests {
 	void hostileValueIsReplacedNeverEchoedNeverLogged(String description, String value, CapturedOutput output)
 			throws IOException {
 		RawResponse response = send(header("X-Request-ID", value));
-		// 400 where Reactor Netty's HTTP parser refuses the header line before the application runs.
+		// 400 where Reactor Netty's HTTP parser refuses the header line before the
+		// application runs.
 		assertThat(response.status()).as(description).isIn(200, 400);
 		String id = response.header("x-request-id");
 		assertThat(id).as(description).matches(UUID_V4);
@@ -72,7 +73,8 @@ class HostileRequestIdTests {
 
 	@Test
 	void splitHeaderLineIsTwoHeadersOfWhichOnlyTheIdIsUsed(CapturedOutput output) throws IOException {
-		// Over the wire, CR LF ends the header line: the server sees ID "abc" and a second header.
+		// Over the wire, CR LF ends the header line: the server sees ID "abc" and a
+		// second header.
 		RawResponse response = send(header("X-Request-ID", "abc\r\nX-Injected: 1"));
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.header("x-request-id")).isEqualTo("abc");
@@ -150,7 +152,9 @@ class HostileRequestIdTests {
 		}
 	}
 
-	/** Read one response with a {@code Content-Length} body, leaving the connection open. */
+	/**
+	 * Read one response with a {@code Content-Length} body, leaving the connection open.
+	 */
 	private static RawResponse readOneResponse(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {

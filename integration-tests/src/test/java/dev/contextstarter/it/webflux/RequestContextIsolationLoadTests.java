@@ -35,9 +35,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Isolation under load: many concurrent requests with distinct IDs, each hopping across
- * parallel, boundedElastic, a delay, a single-thread flatMap and a WebClient call, report the
- * ID they saw in the MDC at each hop. None may see another request's ID, and afterwards no
- * thread may still hold a context.
+ * parallel, boundedElastic, a delay, a single-thread flatMap and a WebClient call, report
+ * the ID they saw in the MDC at each hop. None may see another request's ID, and
+ * afterwards no thread may still hold a context.
  */
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.fields.tenant.header=X-Tenant-ID", "logging.level.root=WARN" })
@@ -64,24 +64,22 @@ class RequestContextIsolationLoadTests extends DownstreamServerTests {
 		AtomicInteger hopsChecked = new AtomicInteger();
 		Set<String> echoedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 		long started = System.nanoTime();
-		Long completed = Flux.range(0, REQUESTS)
-			.flatMap((i) -> {
-				String id = "load-" + i;
-				return client.get()
-					.uri("/hops")
-					.header("X-Request-ID", id)
-					.header("X-Tenant-ID", "tenant-" + (i % 7))
-					.exchangeToMono((response) -> {
-						echoedIds.add(String.valueOf(response.headers().asHttpHeaders().getFirst("X-Request-ID")));
-						return response.bodyToMono(new ParameterizedTypeReference<Map<String, String>>() {
-						});
-					})
-					.doOnNext((seen) -> check(id, "tenant-" + (i % 7), seen, mismatches, hopsChecked));
-			}, CONCURRENCY)
-			.count()
-			.block(Duration.ofMinutes(5));
+		Long completed = Flux.range(0, REQUESTS).flatMap((i) -> {
+			String id = "load-" + i;
+			return client.get()
+				.uri("/hops")
+				.header("X-Request-ID", id)
+				.header("X-Tenant-ID", "tenant-" + (i % 7))
+				.exchangeToMono((response) -> {
+					echoedIds.add(String.valueOf(response.headers().asHttpHeaders().getFirst("X-Request-ID")));
+					return response.bodyToMono(new ParameterizedTypeReference<Map<String, String>>() {
+					});
+				})
+				.doOnNext((seen) -> check(id, "tenant-" + (i % 7), seen, mismatches, hopsChecked));
+		}, CONCURRENCY).count().block(Duration.ofMinutes(5));
 		double seconds = (System.nanoTime() - started) / 1e9;
-		System.out.printf("Isolation load: %d requests, concurrency %d, %.1f s (%.0f req/s), %d hops checked, %d mismatches%n",
+		System.out.printf(
+				"Isolation load: %d requests, concurrency %d, %.1f s (%.0f req/s), %d hops checked, %d mismatches%n",
 				completed, CONCURRENCY, seconds, completed / seconds, hopsChecked.get(), mismatches.size());
 		connections.disposeLater().block(Duration.ofSeconds(10));
 
@@ -90,7 +88,8 @@ class RequestContextIsolationLoadTests extends DownstreamServerTests {
 		assertThat(hopsChecked.get()).isEqualTo(REQUESTS * 7);
 		assertThat(echoedIds).hasSize(REQUESTS);
 
-		// Every thread of the process, not just this one: none may keep a request context.
+		// Every thread of the process, not just this one: none may keep a request
+		// context.
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(RequestIdContextHolder.threadsHoldingContext()).isEmpty());
 		assertThat(mdcOnEventLoops()).as("MDC request IDs left on Netty event loops").isEmpty();
@@ -99,8 +98,8 @@ class RequestContextIsolationLoadTests extends DownstreamServerTests {
 			.isEmpty();
 	}
 
-	private static void check(String id, String tenant, Map<String, String> seen, ConcurrentLinkedQueue<String> mismatches,
-			AtomicInteger hopsChecked) {
+	private static void check(String id, String tenant, Map<String, String> seen,
+			ConcurrentLinkedQueue<String> mismatches, AtomicInteger hopsChecked) {
 		for (String hop : List.of("start", "parallel", "boundedElastic", "delay", "flatMapSingle", "afterWebClient")) {
 			hopsChecked.incrementAndGet();
 			if (!id.equals(seen.get(hop))) {

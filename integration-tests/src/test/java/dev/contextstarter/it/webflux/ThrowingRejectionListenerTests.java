@@ -25,8 +25,8 @@ import dev.contextstarter.requestid.RequestIdRejectionListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A rejection listener bean that throws does not break the request whose ID was replaced, and
- * the listeners after it are still told.
+ * A rejection listener bean that throws does not break the request whose ID was replaced,
+ * and the listeners after it are still told.
  */
 @SpringBootTest(classes = { WebFluxTestApplication.class, ThrowingRejectionListenerTests.Listeners.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT)

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A proxy connected over a Unix domain socket (a sidecar, say) has no IP address for the
  * ranges to match: it is trusted only when {@code trust-unix-socket-peers} says so, even
- * when the ranges cover every IP address. A real Reactor Netty server listens on the socket.
+ * when the ranges cover every IP address. A real Reactor Netty server listens on the
+ * socket.
  */
 class UnixDomainSocketPeerTests {
 

@@ -28,8 +28,8 @@ import dev.contextstarter.test.RequestContextLeakCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The request context over a real Reactor Netty server on a random port, called with a real
- * {@link WebClient}, propagating to a second real server.
+ * The request context over a real Reactor Netty server on a random port, called with a
+ * real {@link WebClient}, propagating to a second real server.
  */
 @SpringBootTest(classes = WebFluxTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId",
@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith({ OutputCaptureExtension.class, RequestContextLeakCheck.class })
 class WebFluxRequestContextTests extends DownstreamServerTests {
 
-	static final Pattern UUID_V4 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+	static final Pattern UUID_V4 = Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
 	@LocalServerPort
 	int port;
@@ -87,15 +88,14 @@ class WebFluxRequestContextTests extends DownstreamServerTests {
 
 	@Test
 	void fieldsAreReadIntoContextAndMdc() {
-		ResponseEntity<Map<String, String>> response = get("/echo", "X-Request-ID", "with-tenant",
-				"X-Tenant-ID", "acme");
+		ResponseEntity<Map<String, String>> response = get("/echo", "X-Request-ID", "with-tenant", "X-Tenant-ID",
+				"acme");
 		assertThat(response.getBody()).containsEntry("tenant", "acme").containsEntry("tenantMdc", "acme");
 	}
 
 	@Test
 	void contextSurvivesEveryHopAndReachesTheSecondServer() {
-		ResponseEntity<Map<String, String>> response = get("/hops", "X-Request-ID", "hops-1", "X-Tenant-ID",
-				"acme");
+		ResponseEntity<Map<String, String>> response = get("/hops", "X-Request-ID", "hops-1", "X-Tenant-ID", "acme");
 		assertThat(response.getBody()).containsEntry("start", "hops-1")
 			.containsEntry("parallel", "hops-1")
 			.containsEntry("boundedElastic", "hops-1")
@@ -169,9 +169,13 @@ class WebFluxRequestContextTests extends DownstreamServerTests {
 		ResponseEntity<Map<String, String>> response = get("/boom", "X-Request-ID", "boom-1");
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
 		assertThat(response.getHeaders().getFirst("X-Request-ID")).isEqualTo("boom-1");
-		// Boot's error handler logs the failure: with our MDC value and Spring's log prefix.
-		assertThat(output.getOut().lines().filter((line) -> line.contains("500 Server Error for HTTP GET \"/boom\"")).findFirst())
-			.hasValueSatisfying((line) -> assertThat(line).contains(" ERROR ").contains("] [boom-1] ").contains(": [boom-1] "));
+		// Boot's error handler logs the failure: with our MDC value and Spring's log
+		// prefix.
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("500 Server Error for HTTP GET \"/boom\""))
+			.findFirst()).hasValueSatisfying(
+					(line) -> assertThat(line).contains(" ERROR ").contains("] [boom-1] ").contains(": [boom-1] "));
 	}
 
 	@Test

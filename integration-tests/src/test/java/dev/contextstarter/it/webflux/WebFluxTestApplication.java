@@ -37,8 +37,9 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 public class WebFluxTestApplication {
 
 	/**
-	 * Stands in for an authentication filter such as Spring Security's (a {@code WebFilter}
-	 * at a very early order): answers 401 without credentials and 403 with bad ones.
+	 * Stands in for an authentication filter such as Spring Security's (a
+	 * {@code WebFilter} at a very early order): answers 401 without credentials and 403
+	 * with bad ones.
 	 */
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
@@ -80,7 +81,8 @@ public class WebFluxTestApplication {
 
 		@GetMapping("/remote-address")
 		Mono<String> remoteAddress(ServerWebExchange exchange) {
-			// The client address as the application sees it: rewritten from forwarded headers
+			// The client address as the application sees it: rewritten from forwarded
+			// headers
 			// by the framework and native strategies.
 			return Mono.just(String.valueOf(exchange.getRequest().getRemoteAddress()));
 		}
@@ -139,7 +141,8 @@ public class WebFluxTestApplication {
 
 		@PostMapping("/upload")
 		Mono<Map<String, String>> upload(@RequestBody Flux<String> lines) {
-			// The body is still on its way when this runs: it arrives later, on the event loop.
+			// The body is still on its way when this runs: it arrives later, on the event
+			// loop.
 			return lines.map((line) -> line.strip() + "=" + mdc())
 				.collectList()
 				.map((seen) -> Map.of("lines", String.join(",", seen), "afterBody", mdc()));
@@ -147,7 +150,8 @@ public class WebFluxTestApplication {
 
 		@GetMapping(path = "/many", produces = MediaType.APPLICATION_NDJSON_VALUE)
 		Flux<Map<String, String>> many() {
-			// More items than Reactor Netty requests at once, produced on demand, synchronously.
+			// More items than Reactor Netty requests at once, produced on demand,
+			// synchronously.
 			return Flux.range(1, 1000).map((i) -> Map.of("mdc", mdc()));
 		}
 

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * An in-memory AMQP 0-9-1 broker (Apache Qpid Broker-J) in this process: one virtual host,
- * user guest/guest, listening on one address. Nothing is written outside a temporary
- * directory, which is deleted on {@link #close()}.
+ * An in-memory AMQP 0-9-1 broker (Apache Qpid Broker-J) in this process: one virtual
+ * host, user guest/guest, listening on one address. Nothing is written outside a
+ * temporary directory, which is deleted on {@link #close()}.
  */
 public final class EmbeddedAmqpBroker implements AutoCloseable {
 
@@ -57,9 +57,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 		try {
 			Path initialConfig = Files.writeString(workDir.resolve("initial-config.json"),
 					initialConfig(host, requestedPort), StandardCharsets.UTF_8);
-			// Qpid's default for this is a classpath: location that only its own launcher resolves.
-			Path systemProperties = Files.writeString(workDir.resolve("system.properties"), "",
-					StandardCharsets.UTF_8);
+			// Qpid's default for this is a classpath: location that only its own launcher
+			// resolves.
+			Path systemProperties = Files.writeString(workDir.resolve("system.properties"), "", StandardCharsets.UTF_8);
 			AmqpPortListener amqpPort = new AmqpPortListener();
 			SystemLauncher launcher = new SystemLauncher(amqpPort);
 			Map<String, Object> attributes = new HashMap<>();
@@ -70,13 +70,15 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 			attributes.put(SystemConfig.CONTEXT, Map.of(SystemConfig.QPID_WORK_DIR, workDir.toString(),
 					SystemConfig.PROPERTY_QPID_WORK, workDir.toString()));
 			launcher.startup(attributes);
-			// Qpid starts even when a port cannot bind: that port is merely put in the ERRORED state.
+			// Qpid starts even when a port cannot bind: that port is merely put in the
+			// ERRORED state.
 			AmqpPort<?> port = amqpPort.port;
 			if (port == null || port.getState() != State.ACTIVE) {
 				launcher.shutdown();
-				throw new IllegalStateException("The embedded AMQP broker could not listen on " + host + ":"
-						+ requestedPort + " (port taken? set sample.embedded-broker.port to a free port, 0 for any free one,"
-						+ " or use sample.broker=external)");
+				throw new IllegalStateException(
+						"The embedded AMQP broker could not listen on " + host + ":" + requestedPort
+								+ " (port taken? set sample.embedded-broker.port to a free port, 0 for any free one,"
+								+ " or use sample.broker=external)");
 			}
 			int bound = port.getBoundPort();
 			logger.info("Embedded AMQP broker (Apache Qpid Broker-J, in memory) listening on {}:{}, started in {} ms",

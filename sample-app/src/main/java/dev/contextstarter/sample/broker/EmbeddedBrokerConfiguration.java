@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import dev.contextstarter.sample.SampleProperties;
 
 /**
- * Starts the embedded broker when {@code sample.broker} is {@code embedded} (the default) and
- * points Boot's RabbitMQ connection at it. With {@code sample.broker=external} nothing here
- * applies and {@code spring.rabbitmq.*} is used as usual.
+ * Starts the embedded broker when {@code sample.broker} is {@code embedded} (the default)
+ * and points Boot's RabbitMQ connection at it. With {@code sample.broker=external}
+ * nothing here applies and {@code spring.rabbitmq.*} is used as usual.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "sample.broker", havingValue = "embedded", matchIfMissing = true)
@@ -24,8 +24,10 @@ class EmbeddedBrokerConfiguration {
 		return EmbeddedAmqpBroker.start(broker.getHost(), broker.getPort());
 	}
 
-	// Boot uses a RabbitConnectionDetails bean instead of spring.rabbitmq.host/port, the way
-	// Testcontainers and Docker Compose connections work; depending on the broker bean makes
+	// Boot uses a RabbitConnectionDetails bean instead of spring.rabbitmq.host/port, the
+	// way
+	// Testcontainers and Docker Compose connections work; depending on the broker bean
+	// makes
 	// the connection factory wait until the broker is up.
 	@Bean
 	RabbitConnectionDetails embeddedBrokerConnectionDetails(EmbeddedAmqpBroker broker) {

@@ -30,8 +30,8 @@ class Heartbeat {
 
 	@Scheduled(cron = "${sample.demo.heartbeat-cron:" + SampleProperties.DEFAULT_HEARTBEAT_CRON + "}")
 	void beat() {
-		logger.info("Heartbeat from {}: {} orders known, {} reserved", this.properties.getNodeName(),
-				this.store.size(), this.store.count(OrderState.RESERVED));
+		logger.info("Heartbeat from {}: {} orders known, {} reserved", this.properties.getNodeName(), this.store.size(),
+				this.store.count(OrderState.RESERVED));
 	}
 
 }

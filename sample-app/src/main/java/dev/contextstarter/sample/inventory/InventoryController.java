@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A stock lookup that hops from the event loop to a blocking-capable worker and on to a
- * parallel worker, logging on each, the way real lookups move between a driver's threads and
- * the application's.
+ * parallel worker, logging on each, the way real lookups move between a driver's threads
+ * and the application's.
  */
 @RestController
 class InventoryController {

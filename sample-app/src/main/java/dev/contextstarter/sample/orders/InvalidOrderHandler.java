@@ -23,15 +23,15 @@ class InvalidOrderHandler {
 			.map((error) -> new FieldProblem(error.getField(), String.valueOf(error.getDefaultMessage())))
 			.sorted(Comparator.comparing(FieldProblem::field))
 			.toList();
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"The order is invalid: " + String.join("; ",
-						problems.stream().map((field) -> field.field() + " " + field.message()).toList()));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The order is invalid: "
+				+ String.join("; ", problems.stream().map((field) -> field.field() + " " + field.message()).toList()));
 		problem.setTitle("Invalid order");
 		problem.setProperty("errors", problems);
 		return problem;
 	}
 
-	// WebExchangeBindException is a ServerWebInputException too; Spring picks the closest match.
+	// WebExchangeBindException is a ServerWebInputException too; Spring picks the closest
+	// match.
 	@ExceptionHandler
 	ProblemDetail unreadableBody(ServerWebInputException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param reservedBy the node that processed it, once reserved
  * @param warehouse where the stock was reserved, once reserved
  */
-public record Order(String id, String sku, int quantity, OrderState state, @Nullable String requestId,
-		String placedOn, @Nullable String reservedBy, @Nullable String warehouse) {
+public record Order(String id, String sku, int quantity, OrderState state, @Nullable String requestId, String placedOn,
+		@Nullable String reservedBy, @Nullable String warehouse) {
 
 	Order reserved(String reservedBy, String warehouse) {
 		return new Order(this.id, this.sku, this.quantity, OrderState.RESERVED, this.requestId, this.placedOn,

@@ -55,9 +55,11 @@ class OrderController {
 		logger.info("Order {}: {} x {} received on {}", id, quantity, sku, node);
 		Order order = this.store.place(id, sku, quantity, RequestIdContextHolder.currentRequestId(), node);
 		OrderPlaced placed = new OrderPlaced(id, sku, quantity, node);
-		// RabbitTemplate blocks on the socket: publish from a thread that may block, never the event loop.
+		// RabbitTemplate blocks on the socket: publish from a thread that may block,
+		// never the event loop.
 		return Mono.fromRunnable(() -> {
-			this.rabbitTemplate.convertAndSend(this.properties.getOrders().getExchange(), OrderMessaging.PLACED, placed);
+			this.rabbitTemplate.convertAndSend(this.properties.getOrders().getExchange(), OrderMessaging.PLACED,
+					placed);
 			logger.info("Order {}: OrderPlaced published", id);
 		})
 			.subscribeOn(Schedulers.boundedElastic())

@@ -37,7 +37,9 @@ class OrderMessaging {
 		return BindingBuilder.bind(placedOrdersQueue).to(ordersExchange).with(PLACED);
 	}
 
-	/** Boot hands this converter to the RabbitTemplate and to every listener container. */
+	/**
+	 * Boot hands this converter to the RabbitTemplate and to every listener container.
+	 */
 	@Bean
 	JacksonJsonMessageConverter jsonMessageConverter() {
 		return new JacksonJsonMessageConverter(OrderPlaced.class.getPackageName());

@@ -41,14 +41,16 @@ class OrderProcessor {
 		String node = this.properties.getNodeName();
 		logger.info("Order {}: processing {} x {} on {} (placed on {})", placed.orderId(), placed.quantity(),
 				placed.sku(), node, placed.placedOn());
-		// A listener thread may block; the call itself runs on the WebClient's event loop.
+		// A listener thread may block; the call itself runs on the WebClient's event
+		// loop.
 		StockLevel stock = this.inventory.stockFor(placed.orderId(), placed.sku()).block(INVENTORY_TIMEOUT);
 		if (stock == null || stock.available() < placed.quantity()) {
 			throw new IllegalStateException("Order " + placed.orderId() + ": not enough stock of " + placed.sku());
 		}
-		OrderReserved reserved = new OrderReserved(placed.orderId(), placed.sku(), placed.quantity(),
-				placed.placedOn(), node, stock.warehouse());
-		this.rabbitTemplate.convertAndSend(this.properties.getOrders().getExchange(), OrderMessaging.RESERVED, reserved);
+		OrderReserved reserved = new OrderReserved(placed.orderId(), placed.sku(), placed.quantity(), placed.placedOn(),
+				node, stock.warehouse());
+		this.rabbitTemplate.convertAndSend(this.properties.getOrders().getExchange(), OrderMessaging.RESERVED,
+				reserved);
 		logger.info("Order {}: reserved at {}, OrderReserved published", placed.orderId(), stock.warehouse());
 	}
 

@@ -31,10 +31,11 @@ class OrderReservedListener {
 		this.properties = properties;
 	}
 
-	@RabbitListener(id = "order-reservations", bindings = @QueueBinding(value = @Queue,
-			exchange = @Exchange(name = "${sample.orders.exchange:" + SampleProperties.DEFAULT_EXCHANGE + "}",
-					type = ExchangeTypes.TOPIC),
-			key = OrderMessaging.RESERVED))
+	@RabbitListener(id = "order-reservations",
+			bindings = @QueueBinding(value = @Queue,
+					exchange = @Exchange(name = "${sample.orders.exchange:" + SampleProperties.DEFAULT_EXCHANGE + "}",
+							type = ExchangeTypes.TOPIC),
+					key = OrderMessaging.RESERVED))
 	void reserved(OrderReserved reserved) {
 		Order order = this.store.reserve(reserved, RequestIdContextHolder.currentRequestId());
 		logger.info("Order {}: {} by {}, recorded on {}", order.id(), order.state(), reserved.reservedBy(),

@@ -15,7 +15,8 @@ class EmbeddedAmqpBrokerTests {
 	@Test
 	void takenPortFailsNamingTheProperty() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-			assertThatIllegalStateException().isThrownBy(() -> EmbeddedAmqpBroker.start("127.0.0.1", taken.getLocalPort()))
+			assertThatIllegalStateException()
+				.isThrownBy(() -> EmbeddedAmqpBroker.start("127.0.0.1", taken.getLocalPort()))
 				.withMessageContaining("127.0.0.1:" + taken.getLocalPort())
 				.withMessageContaining("sample.embedded-broker.port");
 		}

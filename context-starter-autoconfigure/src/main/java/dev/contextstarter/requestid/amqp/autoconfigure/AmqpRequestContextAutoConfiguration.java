@@ -24,9 +24,9 @@ import dev.contextstarter.requestid.autoconfigure.ContextProperties;
 import dev.contextstarter.requestid.autoconfigure.RequestContextAutoConfiguration;
 
 /**
- * Auto-configuration of the request context over RabbitMQ: every {@link RabbitTemplate} bean
- * stamps outgoing messages, and every listener container (and container factory) runs its
- * listener inside the received message's context. Backs off without Spring AMQP.
+ * Auto-configuration of the request context over RabbitMQ: every {@link RabbitTemplate}
+ * bean stamps outgoing messages, and every listener container (and container factory)
+ * runs its listener inside the received message's context. Backs off without Spring AMQP.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")

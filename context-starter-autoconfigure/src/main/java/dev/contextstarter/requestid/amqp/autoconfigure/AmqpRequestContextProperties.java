@@ -16,27 +16,27 @@ import dev.contextstarter.requestid.amqp.AmqpTrust;
 public class AmqpRequestContextProperties implements Validator {
 
 	/**
-	 * Whether outgoing RabbitMQ messages carry the request context and listeners run inside
-	 * the context of the message they handle.
+	 * Whether outgoing RabbitMQ messages carry the request context and listeners run
+	 * inside the context of the message they handle.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * AMQP header carrying the request ID. Context fields travel under their HTTP header name
-	 * in lower case.
+	 * AMQP header carrying the request ID. Context fields travel under their HTTP header
+	 * name in lower case.
 	 */
 	private String header = "x-request-id";
 
 	/**
 	 * Whose request IDs and context fields listeners accept from a message: any publisher
-	 * (if-valid), none (never), or only messages whose broker-validated user-id property names
-	 * one of the trusted users (trusted-users).
+	 * (if-valid), none (never), or only messages whose broker-validated user-id property
+	 * names one of the trusted users (trusted-users).
 	 */
 	private AmqpTrust trust = AmqpTrust.IF_VALID;
 
 	/**
-	 * RabbitMQ users whose messages' request IDs and context fields are accepted when trust is
-	 * trusted-users, matched against the message's user-id property.
+	 * RabbitMQ users whose messages' request IDs and context fields are accepted when
+	 * trust is trusted-users, matched against the message's user-id property.
 	 */
 	private List<String> trustedUsers = new ArrayList<>();
 
@@ -92,7 +92,8 @@ public class AmqpRequestContextProperties implements Validator {
 					"context.amqp.trusted-users must list at least one RabbitMQ user when context.amqp.trust is trusted-users");
 		}
 		if (properties.getTrustedUsers().stream().anyMatch(String::isBlank)) {
-			errors.rejectValue("trustedUsers", "blank", "context.amqp.trusted-users must not contain a blank user name");
+			errors.rejectValue("trustedUsers", "blank",
+					"context.amqp.trusted-users must not contain a blank user name");
 		}
 	}
 

@@ -24,16 +24,16 @@ import dev.contextstarter.requestid.amqp.RequestContextListenerAdvice;
 import dev.contextstarter.requestid.amqp.RequestContextReplyPostProcessor;
 
 /**
- * Puts the {@link RequestContextListenerAdvice} first in the advice chain of every listener
- * container factory and every listener container bean, and gives their listeners a
- * {@link RequestContextReplyPostProcessor} (after any the application set) so replies carry
- * the ID back, and wraps their error handler in a {@link RequestContextErrorHandler} so its
- * log lines carry it too.
+ * Puts the {@link RequestContextListenerAdvice} first in the advice chain of every
+ * listener container factory and every listener container bean, and gives their listeners
+ * a {@link RequestContextReplyPostProcessor} (after any the application set) so replies
+ * carry the ID back, and wraps their error handler in a
+ * {@link RequestContextErrorHandler} so its log lines carry it too.
  * <p>
  * Factories are handled after initialization, so the chain Boot set (its retry advice) is
  * kept and ours goes in front. Containers are handled before initialization, since a
- * container builds its advice proxy when it initializes. A container a factory built already
- * has the advice and is left as it is.
+ * container builds its advice proxy when it initializes. A container a factory built
+ * already has the advice and is left as it is.
  */
 final class ListenerContainerRequestContextPostProcessor implements BeanPostProcessor {
 
@@ -97,10 +97,12 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 			if (!hasAdvice(chain)) {
 				factory.setAdviceChain(prepend(chain));
 			}
-			if (factory instanceof AbstractRabbitListenerContainerFactory<?> configurable && factoryErrorHandler != null) {
+			if (factory instanceof AbstractRabbitListenerContainerFactory<?> configurable
+					&& factoryErrorHandler != null) {
 				ErrorHandler existing = (ErrorHandler) ReflectionUtils.getField(factoryErrorHandler, configurable);
 				if (!(existing instanceof RequestContextErrorHandler)) {
-					// No handler set means the container's default, which we wrap instead.
+					// No handler set means the container's default, which we wrap
+					// instead.
 					configurable.setErrorHandler(new RequestContextErrorHandler(
 							(existing != null) ? existing : new ConditionalRejectingErrorHandler(), this.contexts));
 				}
@@ -130,8 +132,10 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 		return prepended;
 	}
 
-	// Spring AMQP has no public getters for these. Should one disappear, that part is skipped
-	// rather than replacing what the application configured (the auto-configuration tests fail).
+	// Spring AMQP has no public getters for these. Should one disappear, that part is
+	// skipped
+	// rather than replacing what the application configured (the auto-configuration tests
+	// fail).
 	private static @Nullable Method accessible(@Nullable Method method) {
 		if (method != null) {
 			ReflectionUtils.makeAccessible(method);
@@ -153,7 +157,8 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 	 */
 	private record ReplyProvider(Supplier<AmqpRequestContexts> contexts,
 			@Nullable Function<@Nullable String, @Nullable ReplyPostProcessor> previous)
-			implements Function<@Nullable String, @Nullable ReplyPostProcessor> {
+			implements
+				Function<@Nullable String, @Nullable ReplyPostProcessor> {
 
 		@Override
 		public ReplyPostProcessor apply(@Nullable String listenerId) {

@@ -10,9 +10,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import dev.contextstarter.requestid.amqp.RequestContextMessagePostProcessor;
 
 /**
- * Adds the {@link RequestContextMessagePostProcessor} to the before-publish post-processors of
- * every {@link RabbitTemplate} bean, not only Boot's (a {@code RabbitTemplateCustomizer} only
- * reaches the auto-configured one).
+ * Adds the {@link RequestContextMessagePostProcessor} to the before-publish
+ * post-processors of every {@link RabbitTemplate} bean, not only Boot's (a
+ * {@code RabbitTemplateCustomizer} only reaches the auto-configured one).
  */
 final class RabbitTemplateRequestContextPostProcessor implements BeanPostProcessor {
 

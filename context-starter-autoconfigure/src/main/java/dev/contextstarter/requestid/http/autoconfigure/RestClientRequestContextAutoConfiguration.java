@@ -14,9 +14,9 @@ import dev.contextstarter.requestid.autoconfigure.RequestContextAutoConfiguratio
 import dev.contextstarter.requestid.http.RequestContextClientHttpRequestInterceptor;
 
 /**
- * Auto-configuration that makes every {@code RestClient} and {@code RestTemplate} built from
- * Boot's {@code RestClient.Builder} and {@code RestTemplateBuilder} send the current request
- * ID and context fields.
+ * Auto-configuration that makes every {@code RestClient} and {@code RestTemplate} built
+ * from Boot's {@code RestClient.Builder} and {@code RestTemplateBuilder} send the current
+ * request ID and context fields.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",

@@ -1,5 +1,6 @@
 /**
- * Auto-configuration of the request context for blocking HTTP clients (RestClient, RestTemplate).
+ * Auto-configuration of the request context for blocking HTTP clients (RestClient,
+ * RestTemplate).
  */
 @NullMarked
 package dev.contextstarter.requestid.http.autoconfigure;

@@ -14,9 +14,9 @@ import dev.contextstarter.requestid.task.RequestContextTaskDecorator;
 
 /**
  * Auto-configuration of the {@link RequestContextTaskDecorator}. Boot composes every
- * {@code TaskDecorator} bean, in order, into the executors and schedulers its builders make;
- * this one comes last (so the user's own decorators run inside the request's context) and is
- * declared only once.
+ * {@code TaskDecorator} bean, in order, into the executors and schedulers its builders
+ * make; this one comes last (so the user's own decorators run inside the request's
+ * context) and is declared only once.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",

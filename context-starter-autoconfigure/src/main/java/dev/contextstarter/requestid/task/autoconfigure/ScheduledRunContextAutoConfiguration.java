@@ -15,8 +15,8 @@ import dev.contextstarter.requestid.task.ScheduledRunContextConfigurer;
 import dev.contextstarter.requestid.task.ScheduledRunContexts;
 
 /**
- * Auto-configuration of a fresh request context for every run of an {@code @Scheduled} task
- * (when {@code @EnableScheduling} is in use).
+ * Auto-configuration of a fresh request context for every run of an {@code @Scheduled}
+ * task (when {@code @EnableScheduling} is in use).
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "context.scheduling.new-context-per-run", matchIfMissing = true)

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SchedulingContextProperties {
 
 	/**
-	 * Whether every run of an @Scheduled task opens a fresh request context with a new ID.
+	 * Whether every run of an @Scheduled task opens a fresh request context with a new
+	 * ID.
 	 */
 	private boolean newContextPerRun = true;
 

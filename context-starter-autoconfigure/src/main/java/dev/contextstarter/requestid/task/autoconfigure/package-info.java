@@ -1,5 +1,6 @@
 /**
- * Auto-configuration of the request context for executors, schedulers and @Scheduled runs.
+ * Auto-configuration of the request context for executors, schedulers and @Scheduled
+ * runs.
  */
 @NullMarked
 package dev.contextstarter.requestid.task.autoconfigure;

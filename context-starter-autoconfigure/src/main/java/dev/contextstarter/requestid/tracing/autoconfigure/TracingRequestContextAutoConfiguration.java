@@ -25,8 +25,8 @@ import dev.contextstarter.requestid.tracing.MdcKeyCorrelationScopeCustomizer;
 /**
  * Auto-configuration of the request context next to Micrometer Tracing. The log pattern
  * (request ID and Boot's trace and span IDs) comes from
- * {@code RequestContextLoggingEnvironmentPostProcessor}; this keeps Brave from writing the
- * starter's MDC keys.
+ * {@code RequestContextLoggingEnvironmentPostProcessor}; this keeps Brave from writing
+ * the starter's MDC keys.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		beforeName = "org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration")
@@ -38,7 +38,10 @@ public final class TracingRequestContextAutoConfiguration {
 	@ConditionalOnClass(CorrelationScopeCustomizer.class)
 	static final class BraveConfiguration {
 
-		/** Runs after Boot's customizer (order 0), which adds the configured correlation fields. */
+		/**
+		 * Runs after Boot's customizer (order 0), which adds the configured correlation
+		 * fields.
+		 */
 		@Bean
 		@Order(Ordered.LOWEST_PRECEDENCE)
 		MdcKeyCorrelationScopeCustomizer mdcKeyCorrelationScopeCustomizer(RequestIdProperties requestIdProperties,

@@ -43,9 +43,9 @@ class AmqpRequestContextAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withPropertyValues("spring.rabbitmq.listener.simple.auto-startup=false",
 				"spring.rabbitmq.listener.direct.auto-startup=false")
-		.withConfiguration(AutoConfigurations.of(RequestContextAutoConfiguration.class,
-				AmqpRequestContextAutoConfiguration.class,
-				org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(RequestContextAutoConfiguration.class, AmqpRequestContextAutoConfiguration.class,
+						org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration.class));
 
 	@Test
 	void defaultsStampBootsTemplateAndPrependTheAdviceToBootsFactory() {
@@ -57,8 +57,7 @@ class AmqpRequestContextAutoConfigurationTests {
 				.hasExactlyElementsOfTypes(RequestContextMessagePostProcessor.class);
 			SimpleRabbitListenerContainerFactory factory = context.getBean(SimpleRabbitListenerContainerFactory.class);
 			assertThat(factory.getAdviceChain()).hasExactlyElementsOfTypes(RequestContextListenerAdvice.class);
-			assertThat(factoryReplyProvider(factory).apply("any"))
-				.isInstanceOf(RequestContextReplyPostProcessor.class);
+			assertThat(factoryReplyProvider(factory).apply("any")).isInstanceOf(RequestContextReplyPostProcessor.class);
 			assertThat(ReflectionTestUtils.getField(factory, "errorHandler")).isInstanceOfSatisfying(
 					RequestContextErrorHandler.class,
 					(handler) -> assertThat(handler.delegate()).isInstanceOf(ConditionalRejectingErrorHandler.class));
@@ -114,15 +113,17 @@ class AmqpRequestContextAutoConfigurationTests {
 			assertThat(ReflectionTestUtils.getField(context.getBean("direct"), "errorHandler"))
 				.isInstanceOf(RequestContextErrorHandler.class);
 			// Built by a factory that already has the advice: not added twice.
-			Advice[] fromFactory = containerAdviceChain(context.getBean("fromFactory", SimpleMessageListenerContainer.class));
+			Advice[] fromFactory = containerAdviceChain(
+					context.getBean("fromFactory", SimpleMessageListenerContainer.class));
 			assertThat(fromFactory).filteredOn(RequestContextListenerAdvice.class::isInstance).hasSize(1);
 		});
 	}
 
 	@Test
 	void userCodecWins() {
-		this.contextRunner.withBean(AmqpRequestContexts.class,
-				() -> new AmqpRequestContexts(RequestIdPolicy.defaults(), "x-custom", List.of()))
+		this.contextRunner
+			.withBean(AmqpRequestContexts.class,
+					() -> new AmqpRequestContexts(RequestIdPolicy.defaults(), "x-custom", List.of()))
 			.run((context) -> assertThat(context.getBean(AmqpRequestContexts.class).idHeader()).isEqualTo("x-custom"));
 	}
 

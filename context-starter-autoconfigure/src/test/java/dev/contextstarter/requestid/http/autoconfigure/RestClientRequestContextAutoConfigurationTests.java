@@ -20,10 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RestClientRequestContextAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RequestContextAutoConfiguration.class,
-				RestClientRequestContextAutoConfiguration.class, RestClientAutoConfiguration.class,
-				RestTemplateAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(RequestContextAutoConfiguration.class, RestClientRequestContextAutoConfiguration.class,
+				RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class));
 
 	@Test
 	void bootsBuildersGetTheInterceptor() {

@@ -36,10 +36,9 @@ import static org.awaitility.Awaitility.await;
 
 class ExecutorRequestContextAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RequestContextAutoConfiguration.class,
-				ExecutorRequestContextAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
-				TaskSchedulingAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(RequestContextAutoConfiguration.class, ExecutorRequestContextAutoConfiguration.class,
+					TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class));
 
 	@Test
 	void applicationTaskExecutorRunsTasksUnderTheSubmittersContext() {
@@ -84,11 +83,10 @@ class ExecutorRequestContextAutoConfigurationTests {
 				AtomicReference<String> seen = new AtomicReference<>();
 				CompletableFuture<Void> ran = new CompletableFuture<>();
 				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("clock-1"))) {
-					context.getBean("taskScheduler", TaskScheduler.class)
-						.schedule(() -> {
-							seen.set(RequestIdContextHolder.currentRequestId());
-							ran.complete(null);
-						}, Instant.now().plusMillis(50));
+					context.getBean("taskScheduler", TaskScheduler.class).schedule(() -> {
+						seen.set(RequestIdContextHolder.currentRequestId());
+						ran.complete(null);
+					}, Instant.now().plusMillis(50));
 				}
 				ran.get(10, TimeUnit.SECONDS);
 				assertThat(seen).hasValue("clock-1");
@@ -121,7 +119,8 @@ class ExecutorRequestContextAutoConfigurationTests {
 			.run((context) -> {
 				List<String> seen = new CopyOnWriteArrayList<>();
 				ScheduledFuture<?> future;
-				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("periodic-1"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("periodic-1"))) {
 					future = context.getBean("taskScheduler", TaskScheduler.class)
 						.scheduleAtFixedRate(() -> seen.add(String.valueOf(RequestIdContextHolder.currentRequestId())),
 								Duration.ofMillis(20));

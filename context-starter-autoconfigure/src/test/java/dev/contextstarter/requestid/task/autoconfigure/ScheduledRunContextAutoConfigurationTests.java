@@ -28,10 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ScheduledRunContextAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RequestContextAutoConfiguration.class,
-				ScheduledRunContextAutoConfiguration.class, ClockAutoConfiguration.class,
-				TaskSchedulingAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(RequestContextAutoConfiguration.class, ScheduledRunContextAutoConfiguration.class,
+					ClockAutoConfiguration.class, TaskSchedulingAutoConfiguration.class));
 
 	@Test
 	void everyRunOfAScheduledMethodHasItsOwnIdFromTheGeneratorAndTheTaskNameInTheMdc() {
@@ -49,7 +48,8 @@ class ScheduledRunContextAutoConfigurationTests {
 
 	@Test
 	void worksOnBootsOwnSchedulerToo() {
-		this.runner.withPropertyValues("context.clock.enabled=false").withUserConfiguration(Ticking.class)
+		this.runner.withPropertyValues("context.clock.enabled=false")
+			.withUserConfiguration(Ticking.class)
 			.run((context) -> {
 				Ticker ticker = context.getBean(Ticker.class);
 				assertThat(ticker.threeRuns.await(10, TimeUnit.SECONDS)).isTrue();
@@ -59,7 +59,8 @@ class ScheduledRunContextAutoConfigurationTests {
 
 	@Test
 	void taskMdcKeyCanBeRenamedOrLeftOut() {
-		this.runner.withUserConfiguration(Ticking.class).withPropertyValues("context.scheduling.task-mdc-key=")
+		this.runner.withUserConfiguration(Ticking.class)
+			.withPropertyValues("context.scheduling.task-mdc-key=")
 			.run((context) -> {
 				Ticker ticker = context.getBean(Ticker.class);
 				assertThat(ticker.threeRuns.await(10, TimeUnit.SECONDS)).isTrue();
@@ -82,7 +83,8 @@ class ScheduledRunContextAutoConfigurationTests {
 
 	@Test
 	void offWithTheStarterOff() {
-		this.runner.withUserConfiguration(Ticking.class).withPropertyValues("context.enabled=false")
+		this.runner.withUserConfiguration(Ticking.class)
+			.withPropertyValues("context.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ScheduledRunContexts.class));
 	}
 

@@ -27,7 +27,8 @@ class TracingRequestContextAutoConfigurationTests {
 
 	@Test
 	void leavesTheStartersMdcKeysOutOfBravesCorrelationAndKeepsTheOthers() {
-		this.runner.withPropertyValues("context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId")
+		this.runner
+			.withPropertyValues("context.fields.tenant.header=X-Tenant-ID", "context.fields.tenant.mdc-key=tenantId")
 			.run((context) -> {
 				CorrelationScopeDecorator.Builder builder = new TestBuilder();
 				builder.add(SingleCorrelationField.create(BaggageField.create("requestId")));

@@ -24,8 +24,8 @@ import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code clock} actuator endpoint over HTTP on a real server, with a {@code @Scheduled}
- * cron task run by the clock-jump-aware scheduler.
+ * The {@code clock} actuator endpoint over HTTP on a real server, with a
+ * {@code @Scheduled} cron task run by the clock-jump-aware scheduler.
  */
 @SpringBootTest(classes = ClockEndpointHttpTests.ClockApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=clock",

@@ -15,9 +15,9 @@ import dev.contextstarter.clock.autoconfigure.ClockAutoConfiguration;
 
 /**
  * The application the libfaketime test runs in a child JVM: one cron task every 2 seconds
- * that prints what it knows about its run. It imports only the auto-configurations it needs,
- * to start quickly on a busy machine. Deliberately not a {@code @Configuration} class,
- * so that no other test's component scan picks it up.
+ * that prints what it knows about its run. It imports only the auto-configurations it
+ * needs, to start quickly on a busy machine. Deliberately not a {@code @Configuration}
+ * class, so that no other test's component scan picks it up.
  */
 @ImportAutoConfiguration(classes = { ClockAutoConfiguration.class, TaskSchedulingAutoConfiguration.class })
 @EnableScheduling
@@ -38,8 +38,9 @@ public class ClockJumpDemo {
 			Instant now = Instant.now();
 			ScheduledRun run = ScheduledRun.current();
 			if (run != null) {
-				System.out.println("CRON-FIRED actual=" + run.actualTime() + " nominal=" + run.nominalTime() + " reason="
-						+ run.reason() + " missed=" + run.missedCount() + " now=" + now + " mono=" + System.nanoTime());
+				System.out.println("CRON-FIRED actual=" + run.actualTime() + " nominal=" + run.nominalTime()
+						+ " reason=" + run.reason() + " missed=" + run.missedCount() + " now=" + now + " mono="
+						+ System.nanoTime());
 			}
 			else {
 				System.out.println("CRON-FIRED actual=" + now + " mono=" + System.nanoTime());

@@ -31,10 +31,10 @@ import org.assertj.core.data.Offset;
 
 /**
  * Runs {@link ClockJumpDemo} in a real child JVM under libfaketime, steps its wall clock
- * forward and back while it runs, and reads its log. {@code FAKETIME_DONT_FAKE_MONOTONIC=1}
- * keeps {@code System.nanoTime()} real; {@code FAKETIME_NO_CACHE=1} makes every clock read
- * see the offset file at once; {@code FAKETIME_FORCE_MONOTONIC_FIX=0} keeps the JVM's
- * monotonic waits untouched.
+ * forward and back while it runs, and reads its log.
+ * {@code FAKETIME_DONT_FAKE_MONOTONIC=1} keeps {@code System.nanoTime()} real;
+ * {@code FAKETIME_NO_CACHE=1} makes every clock read see the offset file at once;
+ * {@code FAKETIME_FORCE_MONOTONIC_FIX=0} keeps the JVM's monotonic waits untouched.
  */
 class LibfaketimeClockJumpTests {
 
@@ -78,9 +78,9 @@ class LibfaketimeClockJumpTests {
 	}
 
 	/**
-	 * The starter's scheduler and plain Spring's, side by side in two child JVMs (in parallel,
-	 * to keep the test short), each stepped forward by 3601 s and back by 1801 s. The odd
-	 * steps make a run left on the old timeline land on an odd second.
+	 * The starter's scheduler and plain Spring's, side by side in two child JVMs (in
+	 * parallel, to keep the test short), each stepped forward by 3601 s and back by 1801
+	 * s. The odd steps make a run left on the old timeline land on an odd second.
 	 */
 	@Test
 	void jumpsAreReportedAndCronFiresOnTheNewWallClockBoundariesWithoutBurstOrDuplicate() throws Exception {
@@ -108,8 +108,10 @@ class LibfaketimeClockJumpTests {
 		this.child.awaitFiringCount(awareMark + 4, STEP);
 		this.plain.awaitFiringCount(plainMark + 3, STEP);
 		List<Firing> afterForward = this.child.firingsFrom(awareMark);
-		// at most one coalesced run for the hour of missed occurrences (none when the jump
-		// landed while a run was in progress: the next run is then computed on the new clock)
+		// at most one coalesced run for the hour of missed occurrences (none when the
+		// jump
+		// landed while a run was in progress: the next run is then computed on the new
+		// clock)
 		List<Firing> coalesced = afterForward.stream().filter((f) -> "MISFIRE".equals(f.reason())).toList();
 		assertThat(coalesced).hasSizeLessThanOrEqualTo(1)
 			.allSatisfy((f) -> assertThat(f.missed()).isBetween(1795L, 1805L));
@@ -118,7 +120,8 @@ class LibfaketimeClockJumpTests {
 		assertThat(afterForward.subList(afterForward.size() - 3, afterForward.size()))
 			.allSatisfy((f) -> assertThat(f.nominal()).isAfter(beforeJump.get(1).nominal().plusSeconds(3000)));
 		assertNoBurstNoDuplicate(beforeJump, afterForward);
-		// plain Spring: the run pending at the jump fires off the 2 s boundary by the jump's 1 s remainder
+		// plain Spring: the run pending at the jump fires off the 2 s boundary by the
+		// jump's 1 s remainder
 		Firing pending = this.plain.firingsFrom(plainMark)
 			.stream()
 			.filter((firing) -> firing.actual().isAfter(plainBeforeJump.plusSeconds(3000)))
@@ -128,7 +131,8 @@ class LibfaketimeClockJumpTests {
 			.as("%s is off the 2 s boundary by about the jump's 1 s remainder", pending)
 			.isGreaterThanOrEqualTo(900);
 
-		// back by 1801 s: longer than the 2 s period, so auto = rerun: it resumes on the new wall clock
+		// back by 1801 s: longer than the 2 s period, so auto = rerun: it resumes on the
+		// new wall clock
 		this.child.drain();
 		this.plain.drain();
 		awareMark = this.child.firingCount();
@@ -140,7 +144,8 @@ class LibfaketimeClockJumpTests {
 		assertThat(this.plain.awaitJump("backward", STEP)).isCloseTo(1801.0, Offset.offset(1.0));
 		this.child.awaitFiringCount(awareMark + 4, STEP);
 		List<Firing> afterBackward = this.child.firingsFrom(awareMark);
-		// a run already started before the step may finish on the old timeline; then reruns
+		// a run already started before the step may finish on the old timeline; then
+		// reruns
 		List<Firing> reruns = afterBackward.subList(afterBackward.size() - 3, afterBackward.size());
 		assertThat(reruns).allSatisfy((firing) -> {
 			assertThat(firing.reason()).isEqualTo("RERUN");
@@ -180,8 +185,8 @@ class LibfaketimeClockJumpTests {
 	}
 
 	/**
-	 * No duplicate: nominal times strictly increase (a rerun only after a backward jump). No
-	 * burst: only the one coalesced run is late, so no catch-up runs.
+	 * No duplicate: nominal times strictly increase (a rerun only after a backward jump).
+	 * No burst: only the one coalesced run is late, so no catch-up runs.
 	 */
 	private static void assertNoBurstNoDuplicate(List<Firing> earlier, List<Firing> later) {
 		List<Firing> all = new ArrayList<>(earlier);
@@ -203,8 +208,8 @@ class LibfaketimeClockJumpTests {
 		Files.writeString(temp, offset + "\n");
 		Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
 				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-		System.out.println("[test] wrote faketime offset " + offset + " to " + file.getFileName() + " at real "
-				+ Instant.now());
+		System.out.println(
+				"[test] wrote faketime offset " + offset + " to " + file.getFileName() + " at real " + Instant.now());
 	}
 
 	record Firing(Instant actual, Instant nominal, String reason, long missed, long mono) {
@@ -216,7 +221,8 @@ class LibfaketimeClockJumpTests {
 			}
 			return new Firing(Instant.parse(matcher.group(1)),
 					(matcher.group(2) != null) ? Instant.parse(matcher.group(2)) : null, matcher.group(3),
-					(matcher.group(4) != null) ? Long.parseLong(matcher.group(4)) : 0, Long.parseLong(matcher.group(5)));
+					(matcher.group(4) != null) ? Long.parseLong(matcher.group(4)) : 0,
+					Long.parseLong(matcher.group(5)));
 		}
 
 	}
@@ -257,8 +263,10 @@ class LibfaketimeClockJumpTests {
 			builder.environment().put("LD_PRELOAD", libfaketime.toString());
 			builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
 			builder.environment().put("FAKETIME_NO_CACHE", "1");
-			// libfaketime's pthread_cond_timedwait "monotonic fix" makes every JVM wait slow and
-			// inexact (a 500 ms sleep took seconds, startup minutes); the JVM waits on the
+			// libfaketime's pthread_cond_timedwait "monotonic fix" makes every JVM wait
+			// slow and
+			// inexact (a 500 ms sleep took seconds, startup minutes); the JVM waits on
+			// the
 			// monotonic clock, which is not faked, so the fix is not needed
 			builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
 			builder.environment().put("FAKETIME_TIMESTAMP_FILE", offsetFile.toString());
