@@ -124,10 +124,11 @@ public final class RequestContextRestoring {
 	 * @param subscriber the subscriber
 	 */
 	static <T> void subscribeRestoringOwnContext(CorePublisher<? extends T> source, CoreSubscriber<? super T> subscriber) {
-		RequestIdContext own = RequestContextAccessor.current(subscriber.currentContext());
+		Context context = subscriber.currentContext();
+		RequestIdContext own = RequestContextAccessor.current(context);
 		RequestIdContext previous = RequestIdContextHolder.swap(own);
 		try {
-			source.subscribe(restoring(source, subscriber, own, own, subscriber.currentContext()));
+			source.subscribe(restoring(source, subscriber, own, own, context));
 		}
 		finally {
 			restore(previous, own);
