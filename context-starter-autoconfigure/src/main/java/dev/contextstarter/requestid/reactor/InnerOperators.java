@@ -3,6 +3,8 @@ package dev.contextstarter.requestid.reactor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -32,8 +34,9 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPub
  * operator gets a pass-through publisher instead of a step (no subscriber, no signal crosses
  * it), which still keeps Reactor from merging the next {@code then} into it out of the hook's
  * sight.</li>
- * <li>Operators that get their publishers from a function at run time ({@code flatMap},
- * {@code onErrorResume}, {@code defer}, {@code deferContextual}) are rebuilt around the same
+ * <li>Operators that get their publishers from a function at run time ({@code Mono.flatMap},
+ * {@code onErrorResume}, {@code defer}, {@code deferContextual}, {@code Flux.concatMap}) are
+ * rebuilt around the same
  * function, guarded: each publisher it returns gets a restoring step only when it is not known
  * to deliver in its subscriber's context (a sink, a library's publisher, a chain assembled
  * before the hooks).</li>
@@ -49,38 +52,68 @@ final class InnerOperators {
 
 	private static final String REACTOR_PACKAGE = "reactor.core.publisher.";
 
+	/** The handles that stand for ones out of reach. */
+	private static final Set<MethodHandle> MISSING = ConcurrentHashMap.newKeySet();
+
+	// Static final, so that the JIT compiles each call through them like a direct call.
+
+	private static final MethodHandle MONO_FLAT_MAP_MAPPER = getter("MonoFlatMap", "mapper");
+
+	private static final MethodHandle MONO_FLAT_MAP_NEW = constructor("MonoFlatMap", Mono.class, Function.class);
+
+	private static final MethodHandle MONO_ON_ERROR_RESUME_FACTORY = getter("MonoOnErrorResume", "nextFactory");
+
+	private static final MethodHandle MONO_ON_ERROR_RESUME_NEW = constructor("MonoOnErrorResume", Mono.class,
+			Function.class);
+
+	private static final MethodHandle MONO_DEFER_SUPPLIER = getter("MonoDefer", "supplier");
+
+	private static final MethodHandle MONO_DEFER_NEW = constructor("MonoDefer", Supplier.class);
+
+	private static final MethodHandle MONO_DEFER_CONTEXTUAL_FACTORY = getter("MonoDeferContextual",
+			"contextualMonoFactory");
+
+	private static final MethodHandle MONO_DEFER_CONTEXTUAL_NEW = constructor("MonoDeferContextual", Function.class);
+
+	private static final MethodHandle CONCAT_MAP_MAPPER = getter("FluxConcatMapNoPrefetch", "mapper");
+
+	private static final MethodHandle CONCAT_MAP_ERROR_MODE = getter("FluxConcatMapNoPrefetch", "errorMode");
+
+	private static final MethodHandle CONCAT_MAP_NEW = constructor("FluxConcatMapNoPrefetch", Flux.class,
+			Function.class, "FluxConcatMap$ErrorMode");
+
+	private static final MethodHandle IGNORE_THEN_IGNORED = getter("MonoIgnoreThen", "ignore");
+
+	private static final MethodHandle IGNORE_THEN_LAST = getter("MonoIgnoreThen", "last");
+
+	private static final MethodHandle CONCAT_ARRAY_SOURCES = getter("FluxConcatArray", "array");
+
+	private static final MethodHandle ZIP_SOURCES = getter("MonoZip", "sources");
+
+	private static final MethodHandle SWITCH_IF_EMPTY_OTHER = getter("MonoSwitchIfEmpty", "other");
+
 	private InnerOperators() {
 	}
 
 	/**
 	 * What the hook can do with an inner-subscribing operator class.
 	 * @param simpleName the class's simple name, in Reactor's publisher package
-	 * @param type the class
 	 * @return the operator's handling, or {@code null} when it keeps its restoring step
 	 */
-	static @Nullable InnerOperator of(String simpleName, Class<?> type) {
-		try {
-			return switch (simpleName) {
-				case "MonoFlatMap", "MonoOnErrorResume" -> new GuardedOperator(type,
-						getter(type, (simpleName.equals("MonoFlatMap") ? "mapper" : "nextFactory"), Object.class),
-						constructor(type, Mono.class, Function.class));
-				case "MonoDefer" -> new GuardedOperator(type, getter(type, "supplier", Object.class),
-						constructor(type, Supplier.class));
-				case "MonoDeferContextual" -> new GuardedOperator(type,
-						getter(type, "contextualMonoFactory", Object.class), constructor(type, Function.class));
-				case "MonoIgnoreThen" -> new CheckedOperator(getter(type, "ignore", Object[].class),
-						getter(type, "last", Object.class), false);
-				case "FluxConcatArray" -> new CheckedOperator(getter(type, "array", Object[].class), null, false);
-				case "MonoZip" -> new CheckedOperator(getter(type, "sources", Object[].class), null, false);
-				case "MonoSwitchIfEmpty" -> new CheckedOperator(null, getter(type, "other", Object.class), true);
-				default -> null;
-			};
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.debug("Reactor's " + simpleName + " keeps a restoring step after it: its publishers are out of reach ("
-					+ ex + ")");
-			return null;
-		}
+	static @Nullable InnerOperator of(String simpleName) {
+		InnerOperator operator = switch (simpleName) {
+			case "MonoFlatMap" -> InnerOperator.MONO_FLAT_MAP;
+			case "MonoOnErrorResume" -> InnerOperator.MONO_ON_ERROR_RESUME;
+			case "MonoDefer" -> InnerOperator.MONO_DEFER;
+			case "MonoDeferContextual" -> InnerOperator.MONO_DEFER_CONTEXTUAL;
+			case "FluxConcatMapNoPrefetch" -> InnerOperator.CONCAT_MAP;
+			case "MonoIgnoreThen" -> InnerOperator.IGNORE_THEN;
+			case "FluxConcatArray" -> InnerOperator.CONCAT_ARRAY;
+			case "MonoZip" -> InnerOperator.ZIP;
+			case "MonoSwitchIfEmpty" -> InnerOperator.SWITCH_IF_EMPTY;
+			default -> null;
+		};
+		return (operator != null && operator.reachable()) ? operator : null;
 	}
 
 	/**
@@ -92,163 +125,323 @@ final class InnerOperators {
 		return type.getName().startsWith(REACTOR_PACKAGE);
 	}
 
-	private static MethodHandle getter(Class<?> type, String field, Class<?> as) throws ReflectiveOperationException {
-		MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-		return lookup.unreflectGetter(type.getDeclaredField(field)).asType(MethodType.methodType(as, Object.class));
+	/** {@code (Object operator) -> Object field}. */
+	private static MethodHandle getter(String type, String field) {
+		try {
+			Class<?> operator = Class.forName(REACTOR_PACKAGE + type, false, Flux.class.getClassLoader());
+			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(operator, MethodHandles.lookup());
+			return lookup.unreflectGetter(operator.getDeclaredField(field))
+				.asType(MethodType.methodType(Object.class, Object.class));
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			return missing(type, ex, MethodType.methodType(Object.class, Object.class));
+		}
 	}
 
-	private static MethodHandle constructor(Class<?> type, Class<?>... parameters) throws ReflectiveOperationException {
-		MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-		return lookup.findConstructor(type, MethodType.methodType(void.class, parameters))
-			.asType(MethodType.methodType(Object.class, parameters));
+	/** {@code (parameters...) -> Object operator}; a parameter given by name is passed as Object. */
+	private static MethodHandle constructor(String type, Object... parameters) {
+		Class<?>[] declared = new Class<?>[parameters.length];
+		Class<?>[] passed = new Class<?>[parameters.length];
+		try {
+			ClassLoader loader = Flux.class.getClassLoader();
+			for (int i = 0; i < parameters.length; i++) {
+				boolean named = parameters[i] instanceof String;
+				declared[i] = named ? Class.forName(REACTOR_PACKAGE + parameters[i], false, loader) : (Class<?>) parameters[i];
+				passed[i] = named ? Object.class : declared[i];
+			}
+			Class<?> operator = Class.forName(REACTOR_PACKAGE + type, false, loader);
+			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(operator, MethodHandles.lookup());
+			return lookup.findConstructor(operator, MethodType.methodType(void.class, declared))
+				.asType(MethodType.methodType(Object.class, passed));
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			for (int i = 0; i < parameters.length; i++) {
+				passed[i] = (parameters[i] instanceof Class<?> parameter) ? parameter : Object.class;
+			}
+			return missing(type, ex, MethodType.methodType(Object.class, passed));
+		}
+	}
+
+	/** A handle that returns null, standing for one out of reach. */
+	private static MethodHandle missing(String type, Throwable ex, MethodType methodType) {
+		logger.debug("Reactor's " + type + " keeps a restoring step after it: it is out of reach (" + ex + ")");
+		MethodHandle missing = MethodHandles
+			.dropArguments(MethodHandles.zero(Object.class), 0, methodType.parameterList())
+			.asType(methodType);
+		MISSING.add(missing);
+		return missing;
+	}
+
+	private static boolean found(MethodHandle... handles) {
+		for (MethodHandle handle : handles) {
+			if (MISSING.contains(handle)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
-	 * An inner-subscribing operator class the hook knows how to handle without a restoring
-	 * step.
+	 * Reactor's inner-subscribing operators that the hook knows how to handle without a
+	 * restoring step after them.
 	 */
-	abstract static sealed class InnerOperator permits GuardedOperator, CheckedOperator {
+	enum InnerOperator {
+
+		/** {@code Mono.flatMap}: rebuilt around its guarded function. */
+		MONO_FLAT_MAP {
+
+			@Override
+			Object function(Object operator) throws Throwable {
+				return (Object) MONO_FLAT_MAP_MAPPER.invokeExact(operator);
+			}
+
+			@Override
+			Object rebuild(Object operator, Object function) throws Throwable {
+				return (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) source(operator), (Function<?, ?>) function);
+			}
+
+			@Override
+			boolean reachable() {
+				return found(MONO_FLAT_MAP_MAPPER, MONO_FLAT_MAP_NEW);
+			}
+
+		},
+
+		/** {@code Mono.onErrorResume}: rebuilt around its guarded function. */
+		MONO_ON_ERROR_RESUME {
+
+			@Override
+			Object function(Object operator) throws Throwable {
+				return (Object) MONO_ON_ERROR_RESUME_FACTORY.invokeExact(operator);
+			}
+
+			@Override
+			Object rebuild(Object operator, Object function) throws Throwable {
+				return (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) source(operator), (Function<?, ?>) function);
+			}
+
+			@Override
+			boolean reachable() {
+				return found(MONO_ON_ERROR_RESUME_FACTORY, MONO_ON_ERROR_RESUME_NEW);
+			}
+
+		},
+
+		/** {@code Mono.defer}: rebuilt around its guarded supplier. */
+		MONO_DEFER {
+
+			@Override
+			Object function(Object operator) throws Throwable {
+				return (Object) MONO_DEFER_SUPPLIER.invokeExact(operator);
+			}
+
+			@Override
+			Object rebuild(Object operator, Object function) throws Throwable {
+				return (Object) MONO_DEFER_NEW.invokeExact((Supplier<?>) function);
+			}
+
+			@Override
+			boolean reachable() {
+				return found(MONO_DEFER_SUPPLIER, MONO_DEFER_NEW);
+			}
+
+		},
+
+		/** {@code Mono.deferContextual}: rebuilt around its guarded function. */
+		MONO_DEFER_CONTEXTUAL {
+
+			@Override
+			Object function(Object operator) throws Throwable {
+				return (Object) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact(operator);
+			}
+
+			@Override
+			Object rebuild(Object operator, Object function) throws Throwable {
+				return (Object) MONO_DEFER_CONTEXTUAL_NEW.invokeExact((Function<?, ?>) function);
+			}
+
+			@Override
+			boolean reachable() {
+				return found(MONO_DEFER_CONTEXTUAL_FACTORY, MONO_DEFER_CONTEXTUAL_NEW);
+			}
+
+		},
+
+		/** {@code Flux.concatMap} without prefetch: rebuilt around its guarded function. */
+		CONCAT_MAP {
+
+			@Override
+			Object function(Object operator) throws Throwable {
+				return (Object) CONCAT_MAP_MAPPER.invokeExact(operator);
+			}
+
+			@Override
+			Object rebuild(Object operator, Object function) throws Throwable {
+				return (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) source(operator), (Function<?, ?>) function,
+						(Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator));
+			}
+
+			@Override
+			boolean reachable() {
+				return found(CONCAT_MAP_MAPPER, CONCAT_MAP_ERROR_MODE, CONCAT_MAP_NEW);
+			}
+
+		},
+
+		/** {@code Mono.then}: its publishers checked at assembly. */
+		IGNORE_THEN {
+
+			@Override
+			boolean publishersDeliver(Object operator) throws Throwable {
+				return allDeliver((Object[]) (Object) IGNORE_THEN_IGNORED.invokeExact(operator))
+						&& deliver((Object) IGNORE_THEN_LAST.invokeExact(operator));
+			}
+
+			@Override
+			boolean reachable() {
+				return found(IGNORE_THEN_IGNORED, IGNORE_THEN_LAST);
+			}
+
+		},
+
+		/** {@code Flux.concat} of an array: its publishers checked at assembly. */
+		CONCAT_ARRAY {
+
+			@Override
+			boolean publishersDeliver(Object operator) throws Throwable {
+				return allDeliver((Object[]) (Object) CONCAT_ARRAY_SOURCES.invokeExact(operator));
+			}
+
+			@Override
+			boolean reachable() {
+				return found(CONCAT_ARRAY_SOURCES);
+			}
+
+		},
+
+		/** {@code Mono.zip} of an array: its publishers checked at assembly. */
+		ZIP {
+
+			@Override
+			boolean publishersDeliver(Object operator) throws Throwable {
+				return allDeliver((Object[]) (Object) ZIP_SOURCES.invokeExact(operator));
+			}
+
+			@Override
+			boolean reachable() {
+				return found(ZIP_SOURCES);
+			}
+
+		},
+
+		/** {@code Mono.switchIfEmpty}: its source and fallback checked at assembly. */
+		SWITCH_IF_EMPTY {
+
+			@Override
+			boolean publishersDeliver(Object operator) throws Throwable {
+				return deliver(source(operator)) && deliver((Object) SWITCH_IF_EMPTY_OTHER.invokeExact(operator));
+			}
+
+			@Override
+			boolean reachable() {
+				return found(SWITCH_IF_EMPTY_OTHER);
+			}
+
+		};
 
 		/**
 		 * The publisher to use in place of {@code operator}, with no restoring step after it.
-		 * @param operator the assembled operator
+		 * @param operator the assembled operator, of this class
 		 * @return the publisher, or {@code null} when the operator needs its step
 		 */
-		abstract @Nullable Publisher<Object> withoutStep(Publisher<Object> operator);
-
-		/**
-		 * Whether an instance met outside the hook (as the source or the inner publisher of
-		 * another operator) delivers in its subscriber's context.
-		 * @param operator an instance of this class
-		 * @return whether it does
-		 */
-		abstract boolean delivers(Object operator);
-
-	}
-
-	/**
-	 * An operator whose publishers come from a function: rebuilt around the function,
-	 * guarded.
-	 */
-	static final class GuardedOperator extends InnerOperator {
-
-		private final Class<?> type;
-
-		/** {@code (Object operator) -> Object function}. */
-		private final MethodHandle function;
-
-		/** {@code (Mono source, Function f) -> Object}, or {@code (Supplier|Function f) -> Object}. */
-		private final MethodHandle constructor;
-
-		GuardedOperator(Class<?> type, MethodHandle function, MethodHandle constructor) {
-			this.type = type;
-			this.function = function;
-			this.constructor = constructor;
-		}
-
-		@Override
-		@SuppressWarnings("unchecked")
 		@Nullable Publisher<Object> withoutStep(Publisher<Object> operator) {
 			try {
-				Object function = this.function.invokeExact((Object) operator);
+				if (!isGuarded()) {
+					return publishersDeliver(operator) ? checked(operator) : null;
+				}
+				Object function = function(operator);
 				if (function instanceof Guarded) {
 					return operator;
 				}
-				Object rebuilt;
-				if (function instanceof Supplier<?> supplier) {
-					rebuilt = (Object) this.constructor.invokeExact((Supplier<?>) new GuardedSupplier(supplier));
-				}
-				else if (this.constructor.type().parameterCount() == 1) {
-					rebuilt = (Object) this.constructor
-						.invokeExact((Function<?, ?>) new GuardedFunction((Function<Object, ?>) function));
-				}
-				else {
-					Mono<?> source = (Mono<?>) ((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT);
-					rebuilt = (Object) this.constructor.invokeExact(source,
-							(Function<?, ?>) new GuardedFunction((Function<Object, ?>) function));
-				}
-				return (Publisher<Object>) rebuilt;
+				return publisher(rebuild(operator, (function instanceof Supplier<?> supplier) ? new GuardedSupplier(supplier)
+						: new GuardedFunction(asFunction(function))));
 			}
 			catch (Throwable ex) {
-				logger.debug("Reactor's " + this.type.getSimpleName() + " could not be rebuilt (" + ex + ")");
+				logger.debug("Reactor's " + operator.getClass().getSimpleName() + " keeps a restoring step (" + ex + ")");
 				return null;
 			}
 		}
 
-		@Override
+		/**
+		 * Whether an instance met outside the hook (as the source or the inner publisher of
+		 * another operator) delivers in its subscriber's context. A checked operator always
+		 * sits behind a pass-through publisher; one met on its own was assembled before the
+		 * hooks, or merged by Reactor out of the hook's sight.
+		 * @param operator an instance of this class
+		 * @return whether it does
+		 */
 		boolean delivers(Object operator) {
 			try {
-				return this.function.invokeExact(operator) instanceof Guarded;
+				return isGuarded() && function(operator) instanceof Guarded;
 			}
 			catch (Throwable ex) {
 				return false;
 			}
 		}
 
-	}
-
-	/**
-	 * An operator given its publishers at assembly: checked there.
-	 */
-	static final class CheckedOperator extends InnerOperator {
-
-		/** {@code (Object operator) -> Object[] publishers}, or null. */
-		private final @Nullable MethodHandle publishers;
-
-		/** {@code (Object operator) -> Object publisher}, or null. */
-		private final @Nullable MethodHandle publisher;
-
-		private final boolean source;
-
-		CheckedOperator(@Nullable MethodHandle publishers, @Nullable MethodHandle publisher, boolean source) {
-			this.publishers = publishers;
-			this.publisher = publisher;
-			this.source = source;
+		private boolean isGuarded() {
+			return ordinal() <= CONCAT_MAP.ordinal();
 		}
 
-		@Override
-		@Nullable Publisher<Object> withoutStep(Publisher<Object> operator) {
-			if (!deliverAll(operator)) {
-				return null;
+		Object function(Object operator) throws Throwable {
+			throw new UnsupportedOperationException();
+		}
+
+		Object rebuild(Object operator, Object function) throws Throwable {
+			throw new UnsupportedOperationException();
+		}
+
+		boolean publishersDeliver(Object operator) throws Throwable {
+			throw new UnsupportedOperationException();
+		}
+
+		abstract boolean reachable();
+
+		private static @Nullable Object source(Object operator) {
+			return ((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT);
+		}
+
+		private static boolean deliver(@Nullable Object publisher) {
+			return publisher instanceof Publisher<?> candidate && RequestContextHooks.delivers(candidate);
+		}
+
+		private static boolean allDeliver(Object @Nullable [] publishers) {
+			if (publishers == null) {
+				return false;
 			}
+			for (Object publisher : publishers) {
+				if (!deliver(publisher)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Function<Object, ?> asFunction(Object function) {
+			return (Function<Object, ?>) function;
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Publisher<Object> publisher(Object publisher) {
+			return (Publisher<Object>) publisher;
+		}
+
+		private static @Nullable Publisher<Object> checked(Publisher<Object> operator) {
 			if (operator instanceof Mono<Object> mono) {
 				return new CheckedMono<>(mono);
 			}
 			return (operator instanceof Flux<Object> flux) ? new CheckedFlux<>(flux) : null;
-		}
-
-		/**
-		 * A checked operator always sits behind a pass-through publisher; one met on its own
-		 * was assembled before the hooks, or merged by Reactor out of the hook's sight.
-		 */
-		@Override
-		boolean delivers(Object operator) {
-			return false;
-		}
-
-		private boolean deliverAll(Object operator) {
-			try {
-				if (this.publishers != null) {
-					Object[] all = (Object[]) this.publishers.invokeExact(operator);
-					if (all == null) {
-						return false;
-					}
-					for (Object each : all) {
-						if (!(each instanceof Publisher<?> publisher) || !RequestContextHooks.delivers(publisher)) {
-							return false;
-						}
-					}
-				}
-				if (this.publisher != null && !(this.publisher.invokeExact(operator) instanceof Publisher<?> one
-						&& RequestContextHooks.delivers(one))) {
-					return false;
-				}
-				return !this.source || (((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT) instanceof Publisher<?> parent
-						&& RequestContextHooks.delivers(parent));
-			}
-			catch (Throwable ex) {
-				return false;
-			}
 		}
 
 	}

@@ -82,7 +82,7 @@ public final class RequestContextHooks {
 		@Override
 		protected Type computeValue(Class<?> type) {
 			Kind kind = kindOf(type);
-			return new Type(kind, (kind == Kind.INNER) ? InnerOperators.of(type.getSimpleName(), type) : null);
+			return new Type(kind, (kind == Kind.INNER) ? InnerOperators.of(type.getSimpleName()) : null);
 		}
 
 	};
@@ -209,7 +209,8 @@ public final class RequestContextHooks {
 
 	private static boolean wrapsReactorPublisher(Publisher<?> publisher) {
 		Object source = Scannable.from(publisher).scanUnsafe(Scannable.Attr.PARENT);
-		return source != null && InnerOperators.isReactors(source.getClass());
+		// Reactor's own, or one of the starter's restoring publishers.
+		return source != null && TYPES.get(source.getClass()).kind() != Kind.LIBRARY;
 	}
 
 	private static Kind kindOf(Class<?> type) {
