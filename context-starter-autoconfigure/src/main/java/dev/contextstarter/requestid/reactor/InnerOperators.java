@@ -197,7 +197,7 @@ final class InnerOperators {
 
 			@Override
 			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) source(operator), (Function<?, ?>) function);
+				return (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) seenSource(operator), (Function<?, ?>) function);
 			}
 
 			@Override
@@ -217,7 +217,7 @@ final class InnerOperators {
 
 			@Override
 			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) source(operator), (Function<?, ?>) function);
+				return (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) seenSource(operator), (Function<?, ?>) function);
 			}
 
 			@Override
@@ -277,7 +277,7 @@ final class InnerOperators {
 
 			@Override
 			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) source(operator), (Function<?, ?>) function,
+				return (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) seenSource(operator), (Function<?, ?>) function,
 						(Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator));
 			}
 
@@ -366,6 +366,9 @@ final class InnerOperators {
 				return publisher(rebuild(operator, (function instanceof Supplier<?> supplier) ? new GuardedSupplier(supplier)
 						: new GuardedFunction(asFunction(function))));
 			}
+			catch (UnseenSource ex) {
+				return null;
+			}
 			catch (Throwable ex) {
 				logger.debug("Reactor's " + operator.getClass().getSimpleName() + " keeps a restoring step (" + ex + ")");
 				return null;
@@ -411,6 +414,15 @@ final class InnerOperators {
 			return ((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT);
 		}
 
+		/** The operator's source, unless it never passed through the hook: then it keeps its step. */
+		private static Object seenSource(Object operator) {
+			Object source = source(operator);
+			if (source == null || RequestContextHooks.isUnseen(source, false)) {
+				throw new UnseenSource();
+			}
+			return source;
+		}
+
 		private static boolean deliver(@Nullable Object publisher) {
 			return publisher instanceof Publisher<?> candidate && RequestContextHooks.delivers(candidate);
 		}
@@ -442,6 +454,15 @@ final class InnerOperators {
 				return new CheckedMono<>(mono);
 			}
 			return (operator instanceof Flux<Object> flux) ? new CheckedFlux<>(flux) : null;
+		}
+
+	}
+
+	/** An operator's source that never passed through the hook: rare, so no result type for it. */
+	private static final class UnseenSource extends RuntimeException {
+
+		UnseenSource() {
+			super(null, null, false, false);
 		}
 
 	}

@@ -131,9 +131,9 @@ public final class RequestContextHooks {
 	 */
 	private static Publisher<Object> withoutInnerStep(Publisher<Object> operator, Type type) {
 		InnerOperators.InnerOperator inner = type.inner();
+		// Without a step it checked its source itself: an unseen one keeps the step below.
 		Publisher<Object> checked = (inner != null) ? inner.withoutStep(operator) : null;
-		return (checked != null) ? restoreBelowUnseenSource(checked, false)
-				: restoring(restoreBelowUnseenSource(operator, false));
+		return (checked != null) ? checked : restoring(restoreBelowUnseenSource(operator, false));
 	}
 
 	/**
@@ -184,7 +184,18 @@ public final class RequestContextHooks {
 	}
 
 	private static boolean hasUnseenSource(Publisher<?> publisher, boolean automatic) {
-		Object source = (publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null;
+		return isUnseen((publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null,
+				automatic);
+	}
+
+	/**
+	 * Whether an operator's source never passed through this hook, so that its signals may
+	 * come from another context.
+	 * @param source the source, or {@code null} for none
+	 * @param automatic whether Reactor's automatic propagation is on
+	 * @return whether it needs a restoring step in front of the operator
+	 */
+	static boolean isUnseen(@Nullable Object source, boolean automatic) {
 		if (source == null) {
 			return false;
 		}
