@@ -196,8 +196,10 @@ final class InnerOperators {
 			}
 
 			@Override
-			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) seenSource(operator), (Function<?, ?>) function);
+			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
+				Object source = seenSource(operator);
+				return (source != null) ? (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) source, (Function<?, ?>) function)
+						: null;
 			}
 
 			@Override
@@ -216,8 +218,10 @@ final class InnerOperators {
 			}
 
 			@Override
-			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) seenSource(operator), (Function<?, ?>) function);
+			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
+				Object source = seenSource(operator);
+				return (source != null)
+						? (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) source, (Function<?, ?>) function) : null;
 			}
 
 			@Override
@@ -236,7 +240,7 @@ final class InnerOperators {
 			}
 
 			@Override
-			Object rebuild(Object operator, Object function) throws Throwable {
+			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
 				return (Object) MONO_DEFER_NEW.invokeExact((Supplier<?>) function);
 			}
 
@@ -256,7 +260,7 @@ final class InnerOperators {
 			}
 
 			@Override
-			Object rebuild(Object operator, Object function) throws Throwable {
+			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
 				return (Object) MONO_DEFER_CONTEXTUAL_NEW.invokeExact((Function<?, ?>) function);
 			}
 
@@ -276,9 +280,10 @@ final class InnerOperators {
 			}
 
 			@Override
-			Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) seenSource(operator), (Function<?, ?>) function,
-						(Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator));
+			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
+				Object source = seenSource(operator);
+				return (source != null) ? (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) source, (Function<?, ?>) function,
+						(Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator)) : null;
 			}
 
 			@Override
@@ -363,11 +368,10 @@ final class InnerOperators {
 				if (function instanceof Guarded) {
 					return operator;
 				}
-				return publisher(rebuild(operator, (function instanceof Supplier<?> supplier) ? new GuardedSupplier(supplier)
-						: new GuardedFunction(asFunction(function))));
-			}
-			catch (UnseenSource ex) {
-				return null;
+				// Null when its source never passed through the hook: then it keeps its step.
+				Object rebuilt = rebuild(operator, (function instanceof Supplier<?> supplier) ? new GuardedSupplier(supplier)
+						: new GuardedFunction(asFunction(function)));
+				return (rebuilt != null) ? publisher(rebuilt) : null;
 			}
 			catch (Throwable ex) {
 				logger.debug("Reactor's " + operator.getClass().getSimpleName() + " keeps a restoring step (" + ex + ")");
@@ -400,7 +404,7 @@ final class InnerOperators {
 			throw new UnsupportedOperationException();
 		}
 
-		Object rebuild(Object operator, Object function) throws Throwable {
+		@Nullable Object rebuild(Object operator, Object function) throws Throwable {
 			throw new UnsupportedOperationException();
 		}
 
@@ -414,13 +418,10 @@ final class InnerOperators {
 			return ((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT);
 		}
 
-		/** The operator's source, unless it never passed through the hook: then it keeps its step. */
-		private static Object seenSource(Object operator) {
+		/** The operator's source, or null when it never passed through the hook: then it keeps its step. */
+		private static @Nullable Object seenSource(Object operator) {
 			Object source = source(operator);
-			if (source == null || RequestContextHooks.isUnseen(source, false)) {
-				throw new UnseenSource();
-			}
-			return source;
+			return (source == null || RequestContextHooks.isUnseen(source, false)) ? null : source;
 		}
 
 		private static boolean deliver(@Nullable Object publisher) {
@@ -454,15 +455,6 @@ final class InnerOperators {
 				return new CheckedMono<>(mono);
 			}
 			return (operator instanceof Flux<Object> flux) ? new CheckedFlux<>(flux) : null;
-		}
-
-	}
-
-	/** An operator's source that never passed through the hook: rare, so no result type for it. */
-	private static final class UnseenSource extends RuntimeException {
-
-		UnseenSource() {
-			super(null, null, false, false);
 		}
 
 	}
