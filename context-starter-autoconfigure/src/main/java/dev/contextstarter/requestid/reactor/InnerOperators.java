@@ -13,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
-import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Mono;
@@ -415,7 +414,7 @@ final class InnerOperators {
 		abstract boolean reachable();
 
 		private static @Nullable Object source(Object operator) {
-			return ((Scannable) operator).scanUnsafe(Scannable.Attr.PARENT);
+			return RequestContextHooks.parentOf(operator);
 		}
 
 		/** The operator's source, or null when it never passed through the hook: then it keeps its step. */
@@ -425,7 +424,8 @@ final class InnerOperators {
 		}
 
 		private static boolean deliver(@Nullable Object publisher) {
-			return publisher instanceof Publisher<?> candidate && RequestContextHooks.delivers(candidate);
+			Publisher<?> candidate = RequestContextHooks.asPublisher(publisher);
+			return candidate != null && RequestContextHooks.delivers(candidate);
 		}
 
 		private static boolean allDeliver(Object @Nullable [] publishers) {
@@ -447,7 +447,8 @@ final class InnerOperators {
 
 		@SuppressWarnings("unchecked")
 		private static Publisher<Object> publisher(Object publisher) {
-			return (Publisher<Object>) publisher;
+			// A class cast, not one to the Publisher interface (see RequestContextHooks.parentOf).
+			return (publisher instanceof Mono<?> mono) ? (Mono<Object>) mono : (Flux<Object>) publisher;
 		}
 
 		private static @Nullable Publisher<Object> checked(Publisher<Object> operator) {
@@ -459,12 +460,12 @@ final class InnerOperators {
 
 	}
 
-	/** Marks the functions and suppliers this class guarded. */
-	interface Guarded {
+	/** Marks the functions and suppliers this class guarded: a class, checked as fast as one. */
+	abstract static class Guarded {
 
 	}
 
-	private static final class GuardedFunction implements Function<Object, @Nullable Object>, Guarded {
+	private static final class GuardedFunction extends Guarded implements Function<Object, @Nullable Object> {
 
 		private final Function<Object, ?> delegate;
 
@@ -479,7 +480,7 @@ final class InnerOperators {
 
 	}
 
-	private static final class GuardedSupplier implements Supplier<@Nullable Object>, Guarded {
+	private static final class GuardedSupplier extends Guarded implements Supplier<@Nullable Object> {
 
 		private final Supplier<?> delegate;
 

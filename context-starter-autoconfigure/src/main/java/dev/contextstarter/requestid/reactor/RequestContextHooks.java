@@ -7,8 +7,10 @@ import org.reactivestreams.Publisher;
 import reactor.core.Scannable;
 import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.ParallelFlux;
 
 import dev.contextstarter.requestid.ContextRunnable;
@@ -162,7 +164,8 @@ public final class RequestContextHooks {
 	 */
 	@SuppressWarnings("unchecked")
 	static @Nullable Object delivering(@Nullable Object publisher) {
-		if (!(publisher instanceof Publisher<?> candidate) || delivers(candidate)) {
+		Publisher<?> candidate = asPublisher(publisher);
+		if (candidate == null || delivers(candidate)) {
 			// Null and anything else are the operator's to reject.
 			return publisher;
 		}
@@ -184,8 +187,7 @@ public final class RequestContextHooks {
 	}
 
 	private static boolean hasUnseenSource(Publisher<?> publisher, boolean automatic) {
-		return isUnseen((publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null,
-				automatic);
+		return isUnseen(parentOf(publisher), automatic);
 	}
 
 	/**
@@ -195,6 +197,40 @@ public final class RequestContextHooks {
 	 * @param automatic whether Reactor's automatic propagation is on
 	 * @return whether it needs a restoring step in front of the operator
 	 */
+	/**
+	 * The source an operator subscribes to. Class checks come first: an interface check on
+	 * Reactor's operator classes, which Reactor itself checks against other interfaces, misses
+	 * JDK 17's one-entry cache of secondary supertypes and scans them every time (JDK-8180450),
+	 * which made the hook several times slower on a mixed chain.
+	 * @param publisher an assembled publisher
+	 * @return its source, or {@code null}
+	 */
+	static @Nullable Object parentOf(Object publisher) {
+		if (publisher instanceof MonoOperator<?, ?> operator) {
+			return operator.scanUnsafe(Scannable.Attr.PARENT);
+		}
+		if (publisher instanceof FluxOperator<?, ?> operator) {
+			return operator.scanUnsafe(Scannable.Attr.PARENT);
+		}
+		return (publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null;
+	}
+
+	/**
+	 * {@code candidate} as a publisher, checking Reactor's classes before the interface (see
+	 * {@link #parentOf(Object)}).
+	 * @param candidate anything
+	 * @return the publisher, or {@code null} when it is none
+	 */
+	static @Nullable Publisher<?> asPublisher(@Nullable Object candidate) {
+		if (candidate instanceof Mono<?> mono) {
+			return mono;
+		}
+		if (candidate instanceof Flux<?> flux) {
+			return flux;
+		}
+		return (candidate instanceof Publisher<?> publisher) ? publisher : null;
+	}
+
 	static boolean isUnseen(@Nullable Object source, boolean automatic) {
 		if (source == null) {
 			return false;
@@ -219,7 +255,7 @@ public final class RequestContextHooks {
 	}
 
 	private static boolean wrapsReactorPublisher(Publisher<?> publisher) {
-		Object source = Scannable.from(publisher).scanUnsafe(Scannable.Attr.PARENT);
+		Object source = parentOf(publisher);
 		// Reactor's own, or one of the starter's restoring publishers.
 		return source != null && TYPES.get(source.getClass()).kind() != Kind.LIBRARY;
 	}
