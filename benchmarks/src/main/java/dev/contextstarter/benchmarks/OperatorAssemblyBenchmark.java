@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
@@ -85,6 +86,24 @@ public class OperatorAssemblyBenchmark {
 	@Benchmark
 	public Mono<Integer> then() {
 		return this.known.then(this.known);
+	}
+
+	/**
+	 * A chain of the kinds a WebFlux request assembles, mixed: one call site of the hook sees
+	 * them all, as in an application (where the JIT cannot specialise it to one kind).
+	 */
+	@Benchmark
+	public Mono<Integer> mixedChain() {
+		Mono<Integer> handled = this.known.flatMap(this.toKnown)
+			.onErrorResume((error) -> this.known)
+			.map((value) -> value + 1)
+			.switchIfEmpty(this.known)
+			.then(Mono.defer(() -> this.known))
+			.doOnNext((value) -> {
+			})
+			.flatMap((value) -> Mono.zip(this.known, this.known).map((pair) -> pair.getT1()))
+			.onErrorResume((error) -> Mono.deferContextual((view) -> this.known));
+		return Flux.concat(handled, this.known).concatMap(this.toKnown).next().then(this.known);
 	}
 
 	/** Its source and fallback checked by the hook at assembly. */
