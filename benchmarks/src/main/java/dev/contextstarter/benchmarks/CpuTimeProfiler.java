@@ -14,11 +14,11 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * Reports the benchmark JVM's CPU time (all threads, user + system) per operation as
- * {@code cpu.time.norm}. Wall-clock time per operation also counts time spent waiting for a
- * core; CPU time does not (though cache and wake-up costs on a busy machine still inflate it).
- * Use with {@code -prof
- * dev.contextstarter.benchmarks.CpuTimeProfiler} (run-jmh.sh adds it). Spinning threads count
- * their spinning, so read it for benchmarks whose threads park.
+ * {@code cpu.time.norm}. Wall-clock time per operation also counts time spent waiting for
+ * a core; CPU time does not (though cache and wake-up costs on a busy machine still
+ * inflate it). Use with {@code -prof
+ * dev.contextstarter.benchmarks.CpuTimeProfiler} (run-jmh.sh adds it). Spinning threads
+ * count their spinning, so read it for benchmarks whose threads park.
  */
 public class CpuTimeProfiler implements InternalProfiler {
 
@@ -38,15 +38,15 @@ public class CpuTimeProfiler implements InternalProfiler {
 	}
 
 	@Override
-	public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
-			IterationParams iterationParams, IterationResult result) {
+	public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
+			IterationResult result) {
 		long cpuNanos = this.os.getProcessCpuTime() - this.startCpuNanos;
 		long operations = result.getMetadata().getAllOps();
 		if (operations <= 0) {
 			return List.of();
 		}
-		return List.of(new ScalarResult("cpu.time.norm", (double) cpuNanos / operations, "ns/op",
-				AggregationPolicy.AVG));
+		return List
+			.of(new ScalarResult("cpu.time.norm", (double) cpuNanos / operations, "ns/op", AggregationPolicy.AVG));
 	}
 
 }

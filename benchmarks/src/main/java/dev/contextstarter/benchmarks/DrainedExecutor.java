@@ -4,11 +4,12 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /**
- * Queues tasks and runs them when the benchmark thread drains it, each after the previous one
- * has returned, like an event loop hopping to itself. A task therefore finds the thread as a
- * worker would: without the context of the task that scheduled it, which propagation must set
- * and then clear again. Unlike a hop to another core, there is no hand-off whose cost varies
- * between forks by more than propagation costs. Used by one thread only.
+ * Queues tasks and runs them when the benchmark thread drains it, each after the previous
+ * one has returned, like an event loop hopping to itself. A task therefore finds the
+ * thread as a worker would: without the context of the task that scheduled it, which
+ * propagation must set and then clear again. Unlike a hop to another core, there is no
+ * hand-off whose cost varies between forks by more than propagation costs. Used by one
+ * thread only.
  */
 final class DrainedExecutor implements Executor {
 

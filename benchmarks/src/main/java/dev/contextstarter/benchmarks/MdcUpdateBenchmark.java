@@ -23,10 +23,10 @@ import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
- * The cost of opening and closing a context scope when the thread already holds that context,
- * which is what automatic propagation does on most hops within one request. Our holder skips
- * the MDC when nothing changes; {@link #naiveMdcRewrite()} shows what rewriting it would cost,
- * and {@link #switchContext()} what a real change costs.
+ * The cost of opening and closing a context scope when the thread already holds that
+ * context, which is what automatic propagation does on most hops within one request. Our
+ * holder skips the MDC when nothing changes; {@link #naiveMdcRewrite()} shows what
+ * rewriting it would cost, and {@link #switchContext()} what a real change costs.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,7 +52,8 @@ public class MdcUpdateBenchmark {
 		RandomUuidGenerator generator = new RandomUuidGenerator();
 		String requestId = generator.generateId();
 		this.current = RequestIdContext.of(requestId);
-		// Same values, another instance: what arrives after a context snapshot is rebuilt.
+		// Same values, another instance: what arrives after a context snapshot is
+		// rebuilt.
 		this.equalCopy = RequestIdContext.of(new String(requestId));
 		this.other = RequestIdContext.of(generator.generateId());
 		this.outer.close();

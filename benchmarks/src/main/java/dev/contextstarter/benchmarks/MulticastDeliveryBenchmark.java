@@ -34,23 +34,25 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 
 /**
  * The cost of delivering signals through a multicast source to two subscribers of two
- * different requests, each of which reads the MDC in a step after the source, as a log line
- * would: {@value #VALUES} values through {@code publish().refCount(2)} (what {@code share()}
- * is, waiting for both subscribers), and {@value #VALUES} values emitted into a multicast sink
- * by a thread that serves a third request. Per delivered signal = (mode − baseline) /
- * {@value #DELIVERIES}.
+ * different requests, each of which reads the MDC in a step after the source, as a log
+ * line would: {@value #VALUES} values through {@code publish().refCount(2)} (what
+ * {@code share()} is, waiting for both subscribers), and {@value #VALUES} values emitted
+ * into a multicast sink by a thread that serves a third request. Per delivered signal =
+ * (mode − baseline) / {@value #DELIVERIES}.
  * <ul>
  * <li>{@code baseline}: nothing is propagated;</li>
- * <li>{@code starter}: the starter's defaults, which restore each subscriber's context around
- * every signal it receives;</li>
+ * <li>{@code starter}: the starter's defaults, which restore each subscriber's context
+ * around every signal it receives;</li>
  * <li>{@code reactor-auto}: Reactor's automatic propagation with the starter's accessor
  * registered and none of its hooks: restores the subscriber's context at the sink, but
  * delivers the shared upstream's signals in its first subscriber's context;</li>
- * <li>{@code starter-automatic}: {@code context.reactor.automatic-propagation=true}, Reactor's
- * mode with the starter's restoring steps after multicast operators on top.</li>
+ * <li>{@code starter-automatic}: {@code context.reactor.automatic-propagation=true},
+ * Reactor's mode with the starter's restoring steps after multicast operators on
+ * top.</li>
  * </ul>
- * Each operation assembles and subscribes its chains afresh, as a request does. Setup fails
- * fast when a mode that claims to deliver every signal in its subscriber's context does not.
+ * Each operation assembles and subscribes its chains afresh, as a request does. Setup
+ * fails fast when a mode that claims to deliver every signal in its subscriber's context
+ * does not.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -113,7 +115,8 @@ public class MulticastDeliveryBenchmark {
 		this.recorder.checking = false;
 		boolean restoresEverySignal = this.mode.startsWith("starter");
 		if (restoresEverySignal && this.recorder.mismatches > 0) {
-			throw new IllegalStateException(this.mode + ": " + this.recorder.mismatches + " deliveries in another context");
+			throw new IllegalStateException(
+					this.mode + ": " + this.recorder.mismatches + " deliveries in another context");
 		}
 		if ("baseline".equals(this.mode) && this.recorder.matches > 0) {
 			throw new IllegalStateException("baseline: a subscriber saw its own context");
@@ -172,7 +175,9 @@ public class MulticastDeliveryBenchmark {
 		}).contextWrite(context).subscribe((blackhole != null) ? blackhole::consume : this.recorder);
 	}
 
-	/** Counts, during setup only, whether each delivery ran in its subscriber's context. */
+	/**
+	 * Counts, during setup only, whether each delivery ran in its subscriber's context.
+	 */
 	private static final class Recorder implements Consumer<Integer> {
 
 		boolean checking;

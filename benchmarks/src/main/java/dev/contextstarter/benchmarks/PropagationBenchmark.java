@@ -49,37 +49,39 @@ import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
- * The cost of carrying a request's context through a {@code Mono} with three scheduler hops and
- * a few operators, ending in a read of the MDC as a log line would do:
+ * The cost of carrying a request's context through a {@code Mono} with three scheduler
+ * hops and a few operators, ending in a read of the MDC as a log line would do:
  * <ul>
  * <li>{@code baseline}: nothing is propagated;</li>
- * <li>{@code reactor-auto}: Reactor's automatic propagation on, the Reactor {@code Context}
- * holding an unrelated key: the floor that any {@code ThreadLocalAccessor} pays;</li>
+ * <li>{@code reactor-auto}: Reactor's automatic propagation on, the Reactor
+ * {@code Context} holding an unrelated key: the floor that any
+ * {@code ThreadLocalAccessor} pays;</li>
  * <li>{@code starter}: the starter with its defaults: its own scheduler hook carries the
- * {@link RequestIdContext}, and the chain is subscribed and signalled inside the context (and
- * has it in its Reactor {@code Context}) as {@code RequestContextHttpHandler} does for each
- * request;</li>
+ * {@link RequestIdContext}, and the chain is subscribed and signalled inside the context
+ * (and has it in its Reactor {@code Context}) as {@code RequestContextHttpHandler} does
+ * for each request;</li>
  * <li>{@code starter-automatic}: as {@code starter}, with
  * {@code context.reactor.automatic-propagation=true}, which adds Reactor's automatic
  * propagation (the starter's default before its own hooks, kept here as the before
  * figure);</li>
- * <li>{@code tracing}: Micrometer Tracing over Brave with automatic propagation, an observation
- * in the Reactor {@code Context} and a baggage field correlated to the MDC, as Spring Boot wires
- * it.</li>
+ * <li>{@code tracing}: Micrometer Tracing over Brave with automatic propagation, an
+ * observation in the Reactor {@code Context} and a baggage field correlated to the MDC,
+ * as Spring Boot wires it.</li>
  * </ul>
- * {@link #threeHops()} hops between Reactor's parallel workers and blocks for the result, as
- * an application does; OS wake-ups dominate its time, so its difference between modes is noisy
- * on a busy machine, but its bytes allocated per operation are exact. {@link #threeHopsSpinning()}
- * hops to one worker that spins instead of parking and waits for the result by spinning too, so
- * a hop costs a cache-line transfer rather than a wake-up; on this 2-core virtual machine the
- * speed of that transfer still differs between forks by more than a microsecond.
- * {@link #threeHopsOneThread()} hops to a {@link DrainedExecutor} on the benchmark thread: each
- * hop lands on a thread without the context, which must be set and then cleared, as on a real
- * worker, but without any hand-off, so the difference between modes is the CPU cost of
- * propagation: per hop = (mode − baseline) / {@value #HOPS}.
+ * {@link #threeHops()} hops between Reactor's parallel workers and blocks for the result,
+ * as an application does; OS wake-ups dominate its time, so its difference between modes
+ * is noisy on a busy machine, but its bytes allocated per operation are exact.
+ * {@link #threeHopsSpinning()} hops to one worker that spins instead of parking and waits
+ * for the result by spinning too, so a hop costs a cache-line transfer rather than a
+ * wake-up; on this 2-core virtual machine the speed of that transfer still differs
+ * between forks by more than a microsecond. {@link #threeHopsOneThread()} hops to a
+ * {@link DrainedExecutor} on the benchmark thread: each hop lands on a thread without the
+ * context, which must be set and then cleared, as on a real worker, but without any
+ * hand-off, so the difference between modes is the CPU cost of propagation: per hop =
+ * (mode − baseline) / {@value #HOPS}.
  * <p>
- * Each mode runs in its own forks (JMH forks per parameter value), so the global Reactor hooks
- * of one never leak into another.
+ * Each mode runs in its own forks (JMH forks per parameter value), so the global Reactor
+ * hooks of one never leak into another.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -161,7 +163,8 @@ public class PropagationBenchmark {
 	}
 
 	private void setUpTracing(String requestId) {
-		// What Boot's BraveAutoConfiguration builds for one remote baggage field correlated to the MDC.
+		// What Boot's BraveAutoConfiguration builds for one remote baggage field
+		// correlated to the MDC.
 		BaggageField requestIdField = BaggageField.create(REQUEST_ID_KEY);
 		ThreadLocalCurrentTraceContext braveContext = ThreadLocalCurrentTraceContext.newBuilder()
 			.addScopeDecorator(MDCScopeDecorator.newBuilder()

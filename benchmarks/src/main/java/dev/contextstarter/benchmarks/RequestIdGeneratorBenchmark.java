@@ -19,8 +19,8 @@ import dev.contextstarter.requestid.RequestIdGenerator;
 
 /**
  * Throughput of request ID generation: {@link UUID#randomUUID()} (one shared
- * {@code SecureRandom}) against our {@link RandomUuidGenerator}, on one and on two threads.
- * Both produce the canonical 36-character string, which is what a request needs.
+ * {@code SecureRandom}) against our {@link RandomUuidGenerator}, on one and on two
+ * threads. Both produce the canonical 36-character string, which is what a request needs.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -48,28 +48,28 @@ import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 import dev.contextstarter.requestid.webflux.RequestContextHttpHandler;
 
 /**
- * The starter's per-request path without a socket: a request with an {@code X-Request-ID} header
- * goes through the {@link HttpHandler} the server calls, whose application hops to another
- * scheduler once, reads the MDC there (as a log line does) and writes a small body, which
- * commits the response and its headers. WebFlux's dispatching is left out: its operators cost
- * every mode alike except for the restoring steps the starter adds after its {@code flatMap}s,
- * which only the HTTP pair measures.
+ * The starter's per-request path without a socket: a request with an {@code X-Request-ID}
+ * header goes through the {@link HttpHandler} the server calls, whose application hops to
+ * another scheduler once, reads the MDC there (as a log line does) and writes a small
+ * body, which commits the response and its headers. WebFlux's dispatching is left out:
+ * its operators cost every mode alike except for the restoring steps the starter adds
+ * after its {@code flatMap}s, which only the HTTP pair measures.
  * <ul>
  * <li>{@code baseline}: the application's handler alone, no hooks;</li>
  * <li>{@code starter}: the starter's Reactor hooks installed and its
- * {@link RequestContextHttpHandler} around the handler: the inbound ID read and checked, the
- * response header, the scope and the MDC, the Reactor {@code Context} write, the restoring
- * steps and the hop's context;</li>
- * <li>{@code hooks}: the starter's Reactor hooks installed, no handler: what the hooks cost a
- * request that carries no context (the restoring steps they add at assembly, the per-operator
- * check), the part of {@code starter} that is not the handler's.</li>
+ * {@link RequestContextHttpHandler} around the handler: the inbound ID read and checked,
+ * the response header, the scope and the MDC, the Reactor {@code Context} write, the
+ * restoring steps and the hop's context;</li>
+ * <li>{@code hooks}: the starter's Reactor hooks installed, no handler: what the hooks
+ * cost a request that carries no context (the restoring steps they add at assembly, the
+ * per-operator check), the part of {@code starter} that is not the handler's.</li>
  * </ul>
- * The hop goes to a {@link DrainedExecutor} that the benchmark thread drains, so the task finds
- * the thread without the context, as a worker would, but no hand-off between cores blurs the
- * difference: (starter − baseline) is the starter's CPU cost per request on this path. A bare
- * {@link AbstractServerHttpRequest} and Spring's mock response stand in for the server's (both
- * every mode pays for them); the response's commit runs Spring's own {@code AbstractServerHttpResponse}
- * code.
+ * The hop goes to a {@link DrainedExecutor} that the benchmark thread drains, so the task
+ * finds the thread without the context, as a worker would, but no hand-off between cores
+ * blurs the difference: (starter − baseline) is the starter's CPU cost per request on
+ * this path. A bare {@link AbstractServerHttpRequest} and Spring's mock response stand in
+ * for the server's (both every mode pays for them); the response's commit runs Spring's
+ * own {@code AbstractServerHttpResponse} code.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -123,9 +123,9 @@ public class RequestPathBenchmark {
 		String header = response.getHeaders().getFirst(HEADER);
 		if (starter != REQUEST_ID.equals(this.seenInMdc) || starter != REQUEST_ID.equals(header)
 				|| MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY) != null) {
-			throw new IllegalStateException(this.mode + ": MDC in the hop held '" + this.seenInMdc
-					+ "', response header '" + header + "', MDC after the request '"
-					+ MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY) + "'");
+			throw new IllegalStateException(
+					this.mode + ": MDC in the hop held '" + this.seenInMdc + "', response header '" + header
+							+ "', MDC after the request '" + MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY) + "'");
 		}
 	}
 
@@ -163,7 +163,10 @@ public class RequestPathBenchmark {
 		return response;
 	}
 
-	/** The application: one hop, a log line's MDC read, a small body that commits the response. */
+	/**
+	 * The application: one hop, a log line's MDC read, a small body that commits the
+	 * response.
+	 */
 	private Mono<Void> application(ServerHttpRequest request, ServerHttpResponse response) {
 		return Mono.just("hello").publishOn(this.hop).map((greeting) -> {
 			this.seenInMdc = MDC.get(MdcMapping.DEFAULT_REQUEST_ID_KEY);
@@ -171,7 +174,10 @@ public class RequestPathBenchmark {
 		}).flatMap((greeting) -> response.writeWith(Mono.just(this.buffers.wrap(BODY))));
 	}
 
-	/** A GET without a body from no particular server, as Spring's own request classes build it. */
+	/**
+	 * A GET without a body from no particular server, as Spring's own request classes
+	 * build it.
+	 */
 	private static final class BenchmarkRequest extends AbstractServerHttpRequest {
 
 		BenchmarkRequest(HttpHeaders headers) {

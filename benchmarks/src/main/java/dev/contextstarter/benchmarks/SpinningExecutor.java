@@ -5,11 +5,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
- * An executor with one thread that spins on its queue instead of parking. A hop to it costs a
- * cache-line transfer rather than an OS wake-up of several microseconds, so the few hundred
- * nanoseconds that propagation adds per hop are not lost in wake-up noise. After a short spin
- * it yields, so that on a machine with more runnable threads than cores the thread it waits
- * for gets to run.
+ * An executor with one thread that spins on its queue instead of parking. A hop to it
+ * costs a cache-line transfer rather than an OS wake-up of several microseconds, so the
+ * few hundred nanoseconds that propagation adds per hop are not lost in wake-up noise.
+ * After a short spin it yields, so that on a machine with more runnable threads than
+ * cores the thread it waits for gets to run.
  */
 final class SpinningExecutor implements Executor, AutoCloseable {
 

@@ -9,8 +9,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The endpoint under load: one hop from the event loop to {@code parallel()}, then one INFO line,
- * whose pattern prints the request ID from the MDC.
+ * The endpoint under load: one hop from the event loop to {@code parallel()}, then one
+ * INFO line, whose pattern prints the request ID from the MDC.
  */
 @RestController
 class HelloController {

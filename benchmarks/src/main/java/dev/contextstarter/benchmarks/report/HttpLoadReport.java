@@ -25,9 +25,10 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * Reads the wrk outputs that {@code http-load.sh} saved as {@code <configuration>-<round>.txt},
- * takes the median of each figure per configuration, prints a table ending in the two ratio
- * lines, and writes {@code http-load.md} and two PNG charts.
+ * Reads the wrk outputs that {@code http-load.sh} saved as
+ * {@code <configuration>-<round>.txt}, takes the median of each figure per configuration,
+ * prints a table ending in the two ratio lines, and writes {@code http-load.md} and two
+ * PNG charts.
  * <p>
  * Usage: {@code HttpLoadReport <raw-output-dir> <results-dir> [description]}.
  */
@@ -55,10 +56,9 @@ public final class HttpLoadReport {
 		Files.createDirectories(results);
 		String table = table(summaries);
 		Files.writeString(results.resolve("http-load.md"), markdown(description, table, summaries, runs));
-		ChartUtils.saveChartAsPNG(results.resolve("http-load-throughput.png").toFile(), throughputChart(summaries),
-				720, 420);
-		ChartUtils.saveChartAsPNG(results.resolve("http-load-latency.png").toFile(), latencyChart(summaries), 720,
+		ChartUtils.saveChartAsPNG(results.resolve("http-load-throughput.png").toFile(), throughputChart(summaries), 720,
 				420);
+		ChartUtils.saveChartAsPNG(results.resolve("http-load-latency.png").toFile(), latencyChart(summaries), 720, 420);
 		ChartUtils.saveChartAsPNG(results.resolve("http-load-cpu.png").toFile(), cpuChart(summaries), 720, 420);
 		System.out.print(table);
 		System.out.println();
@@ -67,10 +67,10 @@ public final class HttpLoadReport {
 		if (summaries.containsKey("no-watchdog")) {
 			System.out.println("ratio starter/no-watchdog " + ratio(summaries, "starter", "no-watchdog"));
 		}
-		System.out.println("ratio starter/baseline, median of each round's own ratio "
-				+ roundRatio(runs, "starter", "baseline"));
-		System.out.println("ratio starter/tracing, median of each round's own ratio "
-				+ roundRatio(runs, "starter", "tracing"));
+		System.out.println(
+				"ratio starter/baseline, median of each round's own ratio " + roundRatio(runs, "starter", "baseline"));
+		System.out.println(
+				"ratio starter/tracing, median of each round's own ratio " + roundRatio(runs, "starter", "tracing"));
 		System.out.println("ratio starter/baseline " + ratio(summaries, "starter", "baseline"));
 		System.out.println("ratio starter/tracing " + ratio(summaries, "starter", "tracing"));
 	}
@@ -79,7 +79,8 @@ public final class HttpLoadReport {
 		Map<String, List<WrkRun>> runs = new LinkedHashMap<>();
 		CONFIGURATIONS.forEach((configuration) -> runs.put(configuration, new ArrayList<>()));
 		try (Stream<Path> files = Files.list(raw)) {
-			// In round order, so that the n-th run of each configuration comes from the same round.
+			// In round order, so that the n-th run of each configuration comes from the
+			// same round.
 			for (Path file : files.sorted(Comparator.comparingInt(HttpLoadReport::round)).toList()) {
 				Matcher name = RUN_FILE.matcher(file.getFileName().toString());
 				if (name.matches()) {
@@ -100,9 +101,9 @@ public final class HttpLoadReport {
 	}
 
 	/**
-	 * The median of the ratios of runs from the same round. The configurations of a round run
-	 * one after another, so a machine that gets slower or faster between rounds moves both
-	 * sides of each ratio alike.
+	 * The median of the ratios of runs from the same round. The configurations of a round
+	 * run one after another, so a machine that gets slower or faster between rounds moves
+	 * both sides of each ratio alike.
 	 */
 	static String roundRatio(Map<String, List<WrkRun>> runs, String numerator, String denominator) {
 		List<WrkRun> top = runs.get(numerator);
@@ -141,9 +142,9 @@ public final class HttpLoadReport {
 
 	private static String table(Map<String, Summary> summaries) {
 		StringBuilder table = new StringBuilder();
-		table.append(String.format(Locale.ROOT,
-				"| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %10s | %9s | %6s |%n", "configuration", "rounds",
-				"req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "CPU us/req", "JIT % CPU", "errors"));
+		table.append(String.format(Locale.ROOT, "| %-13s | %6s | %10s | %8s | %8s | %8s | %8s | %10s | %9s | %6s |%n",
+				"configuration", "rounds", "req/s", "p50 ms", "p75 ms", "p90 ms", "p99 ms", "CPU us/req", "JIT % CPU",
+				"errors"));
 		table.append("|---------------|-------:|-----------:|---------:|---------:|---------:|---------:|-----------:"
 				+ "|----------:|-------:|\n");
 		summaries.forEach((configuration, summary) -> table.append(String.format(Locale.ROOT,
@@ -161,12 +162,15 @@ public final class HttpLoadReport {
 			text.append(description).append("\n\n");
 		}
 		text.append("Medians over the rounds of each configuration.\n\n").append(table).append('\n');
-		text.append("- ratio starter/baseline ").append(ratio(summaries, "starter", "baseline"))
+		text.append("- ratio starter/baseline ")
+			.append(ratio(summaries, "starter", "baseline"))
 			.append(" (target ≥ 0.97)\n");
-		text.append("- ratio starter/tracing ").append(ratio(summaries, "starter", "tracing"))
+		text.append("- ratio starter/tracing ")
+			.append(ratio(summaries, "starter", "tracing"))
 			.append(" (target ≥ 1.10)\n");
 		if (summaries.containsKey("no-watchdog")) {
-			text.append("- ratio starter/no-watchdog ").append(ratio(summaries, "starter", "no-watchdog"))
+			text.append("- ratio starter/no-watchdog ")
+				.append(ratio(summaries, "starter", "no-watchdog"))
 				.append(" (the watchdog's own cost; target: within 2 %)\n");
 		}
 		text.append("- median of each round's own ratio: starter/baseline ")
@@ -175,11 +179,15 @@ public final class HttpLoadReport {
 			.append(roundRatio(runs, "starter", "tracing"))
 			.append(" (the configurations of a round run back to back, so a machine whose speed drifts between rounds")
 			.append(" moves both sides alike)\n");
-		text.append("- application CPU per request, starter/baseline ").append(cpuRatio(summaries, "starter", "baseline"))
-			.append(", starter/tracing ").append(cpuRatio(summaries, "starter", "tracing"))
+		text.append("- application CPU per request, starter/baseline ")
+			.append(cpuRatio(summaries, "starter", "baseline"))
+			.append(", starter/tracing ")
+			.append(cpuRatio(summaries, "starter", "tracing"))
 			.append(" (steadier than req/s when the machine is shared)\n\n");
 		text.append("Throughput of each round (req/s):\n\n");
-		runs.forEach((configuration, list) -> text.append("- ").append(configuration).append(": ")
+		runs.forEach((configuration, list) -> text.append("- ")
+			.append(configuration)
+			.append(": ")
 			.append(String.join(", ",
 					list.stream().map((run) -> String.format(Locale.ROOT, "%.0f", run.requestsPerSecond())).toList()))
 			.append('\n'));
@@ -190,8 +198,8 @@ public final class HttpLoadReport {
 
 	private static JFreeChart throughputChart(Map<String, Summary> summaries) {
 		DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-		summaries.forEach((configuration, summary) -> dataset.addValue(summary.requestsPerSecond(), "req/s",
-				configuration));
+		summaries
+			.forEach((configuration, summary) -> dataset.addValue(summary.requestsPerSecond(), "req/s", configuration));
 		JFreeChart chart = ChartFactory.createBarChart("Throughput (median, higher is better)", "configuration",
 				"requests per second", dataset, PlotOrientation.VERTICAL, false, false, false);
 		style(chart);
@@ -200,8 +208,8 @@ public final class HttpLoadReport {
 
 	private static JFreeChart cpuChart(Map<String, Summary> summaries) {
 		DefaultCategoryDataset dataset = new DefaultCategoryDataset();
-		summaries.forEach((configuration, summary) -> dataset.addValue(summary.cpuMicrosPerRequest(), "CPU",
-				configuration));
+		summaries
+			.forEach((configuration, summary) -> dataset.addValue(summary.cpuMicrosPerRequest(), "CPU", configuration));
 		JFreeChart chart = ChartFactory.createBarChart("Application CPU per request (median, lower is better)",
 				"configuration", "microseconds", dataset, PlotOrientation.VERTICAL, false, false, false);
 		style(chart);
@@ -238,9 +246,10 @@ public final class HttpLoadReport {
 	 * @param requestsPerSecond median throughput
 	 * @param latencyMillis median of each latency percentile
 	 * @param failedResponses failed responses over all rounds
-	 * @param cpuMicrosPerRequest median application CPU time per request, NaN if not recorded
-	 * @param jitShare median share of the application's CPU time spent by its JIT compiler, NaN if
-	 * not recorded
+	 * @param cpuMicrosPerRequest median application CPU time per request, NaN if not
+	 * recorded
+	 * @param jitShare median share of the application's CPU time spent by its JIT
+	 * compiler, NaN if not recorded
 	 */
 	record Summary(int rounds, double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
 			double cpuMicrosPerRequest, double jitShare) {

@@ -19,10 +19,10 @@ import dev.contextstarter.benchmarks.PropagationBenchmark;
 
 /**
  * Turns JMH's JSON result file into a Markdown table and checks the figures against the
- * targets: propagation cost per hop over the baseline, the cost per signal delivered through
- * a multicast source, our ID generator against
- * {@code UUID.randomUUID()} on two threads, and the watchdog's cost per task where a watchdog
- * benchmark ran. Prints the target lines too.
+ * targets: propagation cost per hop over the baseline, the cost per signal delivered
+ * through a multicast source, our ID generator against {@code UUID.randomUUID()} on two
+ * threads, and the watchdog's cost per task where a watchdog benchmark ran. Prints the
+ * target lines too.
  * <p>
  * Usage: {@code JmhReport <jmh.json> <jmh.md>}.
  */
@@ -149,7 +149,8 @@ public final class JmhReport {
 			find(results, "MdcUpdateBenchmark." + method, null).ifPresent((result) -> lines
 				.add(String.format(Locale.ROOT, "MDC %s: %.1f %s", method, result.score(), result.unit())));
 		}
-		// The watchdog's own benchmark (package watchdog): the same task with and without its hook.
+		// The watchdog's own benchmark (package watchdog): the same task with and without
+		// its hook.
 		Optional<Result> noHook = findParam(results, "ReactorTaskHookBenchmark.scheduleAndRunTask", "hook", "none");
 		Optional<Result> watchdogHook = findParam(results, "ReactorTaskHookBenchmark.scheduleAndRunTask", "hook",
 				"watchdog");
@@ -162,8 +163,8 @@ public final class JmhReport {
 	}
 
 	/**
-	 * Met or missed only when the confidence intervals are narrower than the target; a busy
-	 * machine gives errors of many microseconds, and then no verdict.
+	 * Met or missed only when the confidence intervals are narrower than the target; a
+	 * busy machine gives errors of many microseconds, and then no verdict.
 	 */
 	private static String verdict(double cost, double error, double target) {
 		if (Double.isNaN(error) || error > target) {
@@ -179,7 +180,9 @@ public final class JmhReport {
 				: results.stream().filter((result) -> result.name().equals(name)).findFirst();
 	}
 
-	/** Finds by class and method name, with or without a sub-package ({@code watchdog.}). */
+	/**
+	 * Finds by class and method name, with or without a sub-package ({@code watchdog.}).
+	 */
 	private static Optional<Result> findParam(List<Result> results, String name, String param, String value) {
 		return results.stream()
 			.filter((result) -> result.name().equals(name) || result.name().endsWith("." + name))

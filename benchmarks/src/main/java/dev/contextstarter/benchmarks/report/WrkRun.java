@@ -15,17 +15,18 @@ import java.util.regex.Pattern;
  * @param requestsPerSecond throughput
  * @param latencyMillis latency percentiles (50, 75, 90, 99) in milliseconds
  * @param failedResponses non-2xx/3xx responses plus socket errors
- * @param cpuMicrosPerRequest the application's CPU time (user + system) per request, or NaN when
- * the run did not record it
- * @param jitShare the share of that CPU time the JIT compiler threads used, or NaN when the run did
- * not record it: far from zero, the application was still warming up
+ * @param cpuMicrosPerRequest the application's CPU time (user + system) per request, or
+ * NaN when the run did not record it
+ * @param jitShare the share of that CPU time the JIT compiler threads used, or NaN when
+ * the run did not record it: far from zero, the application was still warming up
  */
 record WrkRun(double requestsPerSecond, Map<Integer, Double> latencyMillis, long failedResponses,
 		double cpuMicrosPerRequest, double jitShare) {
 
 	static final List<Integer> PERCENTILES = List.of(50, 75, 90, 99);
 
-	private static final Pattern REQUESTS_PER_SECOND = Pattern.compile("^Requests/sec:\\s+([0-9.]+)", Pattern.MULTILINE);
+	private static final Pattern REQUESTS_PER_SECOND = Pattern.compile("^Requests/sec:\\s+([0-9.]+)",
+			Pattern.MULTILINE);
 
 	private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$",
 			Pattern.MULTILINE);

@@ -23,16 +23,17 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.task.RequestContextTaskDecorator;
 
 /**
- * Cost per task of the starter's {@code TaskDecorator}: what an executor does for every task
- * (decorate it on the submitting thread, run the result on a worker), with no decorator
- * ({@code decorator=none}) and with the starter's ({@code starter}).
+ * Cost per task of the starter's {@code TaskDecorator}: what an executor does for every
+ * task (decorate it on the submitting thread, run the result on a worker), with no
+ * decorator ({@code decorator=none}) and with the starter's ({@code starter}).
  * <p>
  * {@code inRequest=false}: no context is current, the case of work started outside any
  * request; the decorator's cost is one thread-local read and no allocation.
- * {@code inRequest=true}: the task is decorated inside a request's scope and run on the same
- * thread after that scope closed, as a worker without a context runs it: the decorator sets
- * the context (and the MDC) for the run and puts both back. Opening and closing the request's
- * scope is paid by both decorators; the difference between them is the decorator's cost.
+ * {@code inRequest=true}: the task is decorated inside a request's scope and run on the
+ * same thread after that scope closed, as a worker without a context runs it: the
+ * decorator sets the context (and the MDC) for the run and puts both back. Opening and
+ * closing the request's scope is paid by both decorators; the difference between them is
+ * the decorator's cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -23,10 +23,11 @@ import dev.contextstarter.watchdog.Watchdog;
 import dev.contextstarter.watchdog.WatchdogSettings;
 
 /**
- * Cost per Reactor scheduler task of the watchdog's schedule hook: what Reactor does for every
- * task it schedules ({@link Schedulers#onSchedule(Runnable)}, then running the result) with no
- * hook, and with the watchdog's hook on a thread that counts as non-blocking, with the watchdog
- * thread running. The difference is the per-task cost (target: at most 50 ns).
+ * Cost per Reactor scheduler task of the watchdog's schedule hook: what Reactor does for
+ * every task it schedules ({@link Schedulers#onSchedule(Runnable)}, then running the
+ * result) with no hook, and with the watchdog's hook on a thread that counts as
+ * non-blocking, with the watchdog thread running. The difference is the per-task cost
+ * (target: at most 50 ns).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +37,10 @@ import dev.contextstarter.watchdog.WatchdogSettings;
 @Measurement(iterations = 5, time = 1)
 public class ReactorTaskHookBenchmark {
 
-	/** {@code none}: no hook; {@code watchdog}: the watchdog's hook installed and its thread running. */
+	/**
+	 * {@code none}: no hook; {@code watchdog}: the watchdog's hook installed and its
+	 * thread running.
+	 */
 	@Param({ "none", "watchdog" })
 	public String hook;
 
@@ -53,7 +57,8 @@ public class ReactorTaskHookBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		Thread benchmarkThread = Thread.currentThread();
-		// The benchmark thread stands in for a parallel worker: only such threads are timed.
+		// The benchmark thread stands in for a parallel worker: only such threads are
+		// timed.
 		Schedulers.registerNonBlockingThreadPredicate((thread) -> thread == benchmarkThread);
 		if (this.hook.equals("watchdog")) {
 			this.watchdog = new Watchdog(WatchdogSettings.defaults().withStartupGrace(Duration.ZERO));
@@ -79,8 +84,8 @@ public class ReactorTaskHookBenchmark {
 	}
 
 	/**
-	 * As Reactor does it: the scheduled task escapes into the worker's queue before it runs, so
-	 * the hook's wrapper is really allocated (24 bytes).
+	 * As Reactor does it: the scheduled task escapes into the worker's queue before it
+	 * runs, so the hook's wrapper is really allocated (24 bytes).
 	 */
 	@Benchmark
 	public long scheduleQueueAndRunTask() {

@@ -12,8 +12,8 @@ import dev.contextstarter.support.GlobalHook;
  * {@link RequestContextAccessor} with the global {@link ContextRegistry} (so
  * {@code contextCapture()} and any automatic propagation carry the context), installs the
  * {@link RequestContextHooks} and, when asked, turns on Reactor's automatic context
- * propagation as well. Undoes all of it when the last application context that installed it
- * closes, so no global state outlives it.
+ * propagation as well. Undoes all of it when the last application context that installed
+ * it closes, so no global state outlives it.
  */
 public final class ReactorContextPropagation {
 
@@ -26,10 +26,12 @@ public final class ReactorContextPropagation {
 
 	/**
 	 * Create the registration.
-	 * @param automaticPropagation whether to turn on Reactor's automatic propagation as well
+	 * @param automaticPropagation whether to turn on Reactor's automatic propagation as
+	 * well
 	 */
 	public ReactorContextPropagation(boolean automaticPropagation) {
-		// Boot 4.0 may ignore spring.reactor.context-propagation=auto (spring-boot#49332).
+		// Boot 4.0 may ignore spring.reactor.context-propagation=auto
+		// (spring-boot#49332).
 		this.automaticPropagation = automaticPropagation ? new GlobalHook(AUTOMATIC_KEY,
 				Hooks::enableAutomaticContextPropagation, Hooks::disableAutomaticContextPropagation) : null;
 	}

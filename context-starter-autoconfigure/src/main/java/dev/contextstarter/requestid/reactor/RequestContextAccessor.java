@@ -14,7 +14,9 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
  */
 public final class RequestContextAccessor implements ThreadLocalAccessor<RequestIdContext> {
 
-	/** The key of the request context in a Reactor {@code Context} and in the registry. */
+	/**
+	 * The key of the request context in a Reactor {@code Context} and in the registry.
+	 */
 	public static final String KEY = "dev.contextstarter.request-context";
 
 	/**

@@ -2,12 +2,15 @@ package dev.contextstarter.requestid.reactor;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.Scannable;
 import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.ParallelFlux;
 
 import dev.contextstarter.requestid.ContextRunnable;
@@ -16,24 +19,27 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
 
 /**
- * The starter's own propagation of the request context through Reactor, which costs a thread
- * hop one thread-local read and one scope switch instead of a snapshot of every registered
- * {@code ThreadLocalAccessor} (what Reactor's automatic propagation does). Its rule: every
- * signal runs in its own subscriber's context.
+ * The starter's own propagation of the request context through Reactor, which costs a
+ * thread hop one thread-local read and one scope switch instead of a snapshot of every
+ * registered {@code ThreadLocalAccessor} (what Reactor's automatic propagation does). Its
+ * rule: every signal runs in its own subscriber's context.
  * <ul>
- * <li>{@link #decorateTask(Runnable)}, a {@code Schedulers.onScheduleHook}: a task scheduled
- * while a context is current (a {@code publishOn}, {@code subscribeOn}, {@code delayElement}
- * or timeout hop) runs with that context and restores the worker's previous one after;</li>
+ * <li>{@link #decorateTask(Runnable)}, a {@code Schedulers.onScheduleHook}: a task
+ * scheduled while a context is current (a {@code publishOn}, {@code subscribeOn},
+ * {@code delayElement} or timeout hop) runs with that context and restores the worker's
+ * previous one after;</li>
  * <li>{@link #onEachOperator(Publisher)}, a {@code Hooks.onEachOperator} hook, puts a
- * restoring step wherever signals may arrive from another context: after sources that signal
- * from foreign threads ({@code Mono.fromFuture}, {@code create}, {@code push}, {@code from} a
- * publisher that is not Reactor's own), after multicasting operators ({@code share},
- * {@code publish}, {@code replay}, {@code cache}, {@code autoConnect}, {@code refCount}),
- * after operators that subscribe to publishers handed to them at run time ({@code flatMap},
- * {@code then}, {@code zip}, {@code switchIfEmpty} ...), and between an operator and its
- * source when that source never passed through the hook: a sink, a {@code Mono}/{@code Flux}
- * made by a library, or a foreign or multicasting source assembled before the hook was
- * installed.</li>
+ * restoring step wherever signals may arrive from another context: after sources that
+ * signal from foreign threads ({@code Mono.fromFuture}, {@code create}, {@code push},
+ * {@code from} a publisher that is not Reactor's own), after multicasting operators
+ * ({@code share}, {@code publish}, {@code replay}, {@code cache}, {@code autoConnect},
+ * {@code refCount}), after operators that subscribe to publishers handed to them at run
+ * time ({@code flatMap}, {@code then}, {@code zip}, {@code switchIfEmpty} ...) unless
+ * every such publisher is known to deliver in its subscriber's context
+ * ({@link InnerOperators}: Reactor's most common ones instead get a guarded function, or
+ * are checked at assembly), and between an operator and its source when that source never
+ * passed through the hook: a sink, a {@code Mono}/{@code Flux} made by a library, or a
+ * foreign or multicasting source assembled before the hook was installed.</li>
  * </ul>
  * While Reactor's automatic propagation is on, the scheduler hook and the foreign-source
  * steps stand aside (Reactor restores those itself); the multicasting steps stay, because
@@ -49,7 +55,9 @@ final class RequestContextHooks {
 	/** Sources whose signals arrive on threads that no Reactor scheduler hands over. */
 	private static final Set<String> FOREIGN = Set.of("MonoCompletionStage", "MonoCreate", "FluxCreate");
 
-	/** Adapters of another publisher, foreign when that publisher is not Reactor's own. */
+	/**
+	 * Adapters of another publisher, foreign when that publisher is not Reactor's own.
+	 */
 	private static final Set<String> WRAPPING = Set.of("FluxSource", "FluxSourceFuseable", "MonoSource",
 			"MonoSourceFuseable", "MonoFromPublisher", "FluxSourceMono", "FluxSourceMonoFuseable", "MonoSourceFlux",
 			"MonoSourceFluxFuseable");
@@ -70,34 +78,19 @@ final class RequestContextHooks {
 			"FluxRetryWhen", "MonoRetryWhen", "FluxRepeatWhen", "MonoRepeatWhen", "MonoDelayUntil",
 			"FluxTakeUntilOther", "MonoTakeUntilOther", "FluxWithLatestFrom", "MonoSequenceEqual");
 
-	/** What each publisher class is, looked up once per class. */
-	private static final ClassValue<Kind> KINDS = new ClassValue<>() {
+	/**
+	 * Reactor's marker of sources that subscribe to no other publisher, or null if out of
+	 * reach.
+	 */
+	private static final @Nullable Class<?> SOURCE_PRODUCER = sourceProducer();
+
+	/** What each publisher class is, worked out once per class. */
+	private static final ClassValue<Type> TYPES = new ClassValue<>() {
 
 		@Override
-		protected Kind computeValue(Class<?> type) {
-			if (RestoringPublisher.class.isAssignableFrom(type)) {
-				return Kind.RESTORING;
-			}
-			if (!type.getName().startsWith(REACTOR_PACKAGE)) {
-				return Kind.LIBRARY;
-			}
-			String name = type.getSimpleName();
-			if (FOREIGN.contains(name)) {
-				return Kind.FOREIGN;
-			}
-			if (WRAPPING.contains(name)) {
-				return Kind.WRAPPING;
-			}
-			if (MULTICAST.contains(name)) {
-				return ConnectableFlux.class.isAssignableFrom(type) ? Kind.CONNECTABLE : Kind.MULTICAST;
-			}
-			if (INNER.contains(name)) {
-				return Kind.INNER;
-			}
-			if (name.startsWith("Sink") || name.endsWith("Processor")) {
-				return Kind.SINK;
-			}
-			return Kind.OTHER;
+		protected Type computeValue(Class<?> type) {
+			Kind kind = kindOf(type);
+			return new Type(kind, (kind == Kind.INNER) ? InnerOperators.of(type.getSimpleName()) : null);
 		}
 
 	};
@@ -119,27 +112,76 @@ final class RequestContextHooks {
 	}
 
 	/**
-	 * Put a step that restores the subscriber's context where {@code publisher}'s subscribers
-	 * may receive signals from another context.
+	 * Put a step that restores the subscriber's context where {@code publisher}'s
+	 * subscribers may receive signals from another context.
 	 * @param publisher the assembled operator
 	 * @return the operator, or a restoring operator in its place
 	 */
 	static Publisher<Object> onEachOperator(Publisher<Object> publisher) {
-		if (publisher instanceof ParallelFlux) {
-			// Its rails are subscribed by the operators after it, which are checked themselves.
-			return publisher;
-		}
-		boolean automatic = Hooks.isAutomaticContextPropagationEnabled();
-		return switch (KINDS.get(publisher.getClass())) {
-			case OTHER -> restoreBelowUnseenSource(publisher, automatic);
-			case RESTORING -> publisher;
+		Type type = TYPES.get(publisher.getClass());
+		return switch (type.kind()) {
+			case SOURCE, RESTORING, PARALLEL -> publisher;
+			case OTHER -> restoreBelowUnseenSource(publisher, Hooks.isAutomaticContextPropagationEnabled());
 			case MULTICAST -> restoring(publisher);
 			case CONNECTABLE -> RequestContextRestoring.connectable((ConnectableFlux<Object>) publisher);
-			case WRAPPING -> (automatic || wrapsReactorPublisher(publisher)) ? publisher : restoring(publisher);
-			// Its own step (a flatMap's function) may take signals from an unseen source too.
-			case INNER -> automatic ? publisher : restoring(restoreBelowUnseenSource(publisher, false));
-			case FOREIGN, SINK, LIBRARY -> automatic ? publisher : restoring(publisher);
+			case WRAPPING -> (Hooks.isAutomaticContextPropagationEnabled() || wrapsReactorPublisher(publisher))
+					? publisher : restoring(publisher);
+			case INNER -> Hooks.isAutomaticContextPropagationEnabled() ? publisher : withoutInnerStep(publisher, type);
+			case FOREIGN, SINK, LIBRARY ->
+				Hooks.isAutomaticContextPropagationEnabled() ? publisher : restoring(publisher);
 		};
+	}
+
+	/**
+	 * An operator that subscribes to publishers handed to it needs a restoring step after
+	 * it, unless every publisher it will subscribe to is known to deliver in its
+	 * subscriber's context ({@link InnerOperators}). Its own step (a flatMap's function)
+	 * may take signals from an unseen source too.
+	 */
+	private static Publisher<Object> withoutInnerStep(Publisher<Object> operator, Type type) {
+		InnerOperators.InnerOperator inner = type.inner();
+		// Without a step it checked its source itself: an unseen one keeps the step
+		// below.
+		Publisher<Object> checked = (inner != null) ? inner.withoutStep(operator) : null;
+		return (checked != null) ? checked : restoring(restoreBelowUnseenSource(operator, false));
+	}
+
+	/**
+	 * Whether {@code publisher}'s signals reach its subscriber in that subscriber's
+	 * context, as far as the hook can tell: it passed through the hook (or got a
+	 * restoring step from it), and its source is not one that never did.
+	 * @param publisher a publisher an operator subscribes to
+	 * @return whether it needs no restoring step in front of its subscriber
+	 */
+	static boolean delivers(Publisher<?> publisher) {
+		Type type = TYPES.get(publisher.getClass());
+		return switch (type.kind()) {
+			case SOURCE, RESTORING -> true;
+			case OTHER -> !hasUnseenSource(publisher, false);
+			case WRAPPING -> wrapsReactorPublisher(publisher);
+			case INNER -> type.inner() != null && type.inner().delivers(publisher);
+			case MULTICAST, CONNECTABLE, FOREIGN, SINK, LIBRARY, PARALLEL -> false;
+		};
+	}
+
+	/**
+	 * What a guarded function of an inner-subscribing operator returns: {@code publisher}
+	 * itself when it delivers in its subscriber's context, else behind a restoring step.
+	 * @param publisher what the operator's function returned
+	 * @return the publisher for the operator to subscribe to
+	 */
+	@SuppressWarnings("unchecked")
+	static @Nullable Object delivering(@Nullable Object publisher) {
+		Publisher<?> candidate = asPublisher(publisher);
+		if (candidate == null || delivers(candidate)) {
+			// Null and anything else are the operator's to reject.
+			return publisher;
+		}
+		if (candidate instanceof Mono<?> || candidate instanceof Flux<?>) {
+			return restoring((Publisher<Object>) candidate);
+		}
+		// The hook puts a restoring step after a foreign publisher's adapter.
+		return Flux.from(candidate);
 	}
 
 	/**
@@ -149,18 +191,65 @@ final class RequestContextHooks {
 	 * context too.
 	 */
 	private static Publisher<Object> restoreBelowUnseenSource(Publisher<Object> publisher, boolean automatic) {
-		Object source = (publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null;
-		if (source == null) {
-			return publisher;
+		return hasUnseenSource(publisher, automatic) ? SourceRestoringOperator.restoreBelow(publisher) : publisher;
+	}
+
+	private static boolean hasUnseenSource(Publisher<?> publisher, boolean automatic) {
+		return isUnseen(parentOf(publisher), automatic);
+	}
+
+	/**
+	 * Whether an operator's source never passed through this hook, so that its signals
+	 * may come from another context.
+	 * @param source the source, or {@code null} for none
+	 * @param automatic whether Reactor's automatic propagation is on
+	 * @return whether it needs a restoring step in front of the operator
+	 */
+	/**
+	 * The source an operator subscribes to. Class checks come first: an interface check
+	 * on Reactor's operator classes, which Reactor itself checks against other
+	 * interfaces, misses JDK 17's one-entry cache of secondary supertypes and scans them
+	 * every time (JDK-8180450), which made the hook several times slower on a mixed
+	 * chain.
+	 * @param publisher an assembled publisher
+	 * @return its source, or {@code null}
+	 */
+	static @Nullable Object parentOf(Object publisher) {
+		if (publisher instanceof MonoOperator<?, ?> operator) {
+			return operator.scanUnsafe(Scannable.Attr.PARENT);
 		}
-		Kind sourceKind = KINDS.get(source.getClass());
-		boolean unseen = switch (sourceKind) {
-			case OTHER, RESTORING, INNER -> false;
+		if (publisher instanceof FluxOperator<?, ?> operator) {
+			return operator.scanUnsafe(Scannable.Attr.PARENT);
+		}
+		return (publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null;
+	}
+
+	/**
+	 * {@code candidate} as a publisher, checking Reactor's classes before the interface
+	 * (see {@link #parentOf(Object)}).
+	 * @param candidate anything
+	 * @return the publisher, or {@code null} when it is none
+	 */
+	static @Nullable Publisher<?> asPublisher(@Nullable Object candidate) {
+		if (candidate instanceof Mono<?> mono) {
+			return mono;
+		}
+		if (candidate instanceof Flux<?> flux) {
+			return flux;
+		}
+		return (candidate instanceof Publisher<?> publisher) ? publisher : null;
+	}
+
+	static boolean isUnseen(@Nullable Object source, boolean automatic) {
+		if (source == null) {
+			return false;
+		}
+		return switch (TYPES.get(source.getClass()).kind()) {
+			case OTHER, SOURCE, RESTORING, INNER, PARALLEL -> false;
 			case MULTICAST, CONNECTABLE -> true;
 			case WRAPPING -> !automatic && !wrapsReactorPublisher((Publisher<?>) source);
 			case FOREIGN, SINK, LIBRARY -> !automatic;
 		};
-		return unseen ? SourceRestoringOperator.restoreBelow(publisher) : publisher;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -175,14 +264,73 @@ final class RequestContextHooks {
 	}
 
 	private static boolean wrapsReactorPublisher(Publisher<?> publisher) {
-		Object source = Scannable.from(publisher).scanUnsafe(Scannable.Attr.PARENT);
-		return source != null && source.getClass().getName().startsWith(REACTOR_PACKAGE);
+		Object source = parentOf(publisher);
+		// Reactor's own, or one of the starter's restoring publishers.
+		return source != null && TYPES.get(source.getClass()).kind() != Kind.LIBRARY;
+	}
+
+	private static Kind kindOf(Class<?> type) {
+		if (ParallelFlux.class.isAssignableFrom(type)) {
+			// Its rails are subscribed by the operators after it, which are checked
+			// themselves.
+			return Kind.PARALLEL;
+		}
+		if (RestoringPublisher.class.isAssignableFrom(type)) {
+			return Kind.RESTORING;
+		}
+		if (!InnerOperators.isReactors(type)) {
+			return Kind.LIBRARY;
+		}
+		String name = type.getSimpleName();
+		if (FOREIGN.contains(name)) {
+			return Kind.FOREIGN;
+		}
+		if (WRAPPING.contains(name)) {
+			return Kind.WRAPPING;
+		}
+		if (MULTICAST.contains(name)) {
+			return ConnectableFlux.class.isAssignableFrom(type) ? Kind.CONNECTABLE : Kind.MULTICAST;
+		}
+		if (INNER.contains(name)) {
+			return Kind.INNER;
+		}
+		if (name.startsWith("Sink") || name.endsWith("Processor")) {
+			return Kind.SINK;
+		}
+		return (SOURCE_PRODUCER != null && SOURCE_PRODUCER.isAssignableFrom(type)) ? Kind.SOURCE : Kind.OTHER;
+	}
+
+	private static @Nullable Class<?> sourceProducer() {
+		try {
+			return Class.forName(REACTOR_PACKAGE + "SourceProducer", false, Flux.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * A publisher class as the hook sees it.
+	 *
+	 * @param kind what it is
+	 * @param inner for an inner-subscribing operator, how to do without a step after it
+	 */
+	private record Type(Kind kind, InnerOperators.@Nullable InnerOperator inner) {
+
 	}
 
 	private enum Kind {
 
 		/** Signals for its Reactor upstream, or synchronously. */
 		OTHER,
+
+		/**
+		 * Signals synchronously, or from a Reactor scheduler: subscribes to no publisher.
+		 */
+		SOURCE,
+
+		/** A {@link ParallelFlux}. */
+		PARALLEL,
 
 		/** One of the starter's restoring publishers. */
 		RESTORING,

@@ -26,14 +26,15 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
  * {@code onError}, {@code onComplete}) and every signal going up ({@code request},
  * {@code cancel}).
  * <p>
- * {@link #mono(Mono)} and {@link #flux(Flux)} restore the subscriber's own context: they sit
- * where signals may arrive from another context, such as a {@code CompletableFuture}
- * completed by a foreign pool, a sink emitted into by another request, or a shared upstream
- * started by another subscriber. {@link #mono(Mono, RequestIdContext)} and
- * {@link #flux(Flux, RequestIdContext)} work like {@code contextWrite}: the given context for
- * the wrapped chain, the subscriber's own context for what follows. Every operator downstream
- * runs synchronously inside a restored signal, so it sees the context (and the MDC) too; a
- * thread hop further down is carried by {@link RequestContextHooks#decorateTask(Runnable)}.
+ * {@link #mono(Mono)} and {@link #flux(Flux)} restore the subscriber's own context: they
+ * sit where signals may arrive from another context, such as a {@code CompletableFuture}
+ * completed by a foreign pool, a sink emitted into by another request, or a shared
+ * upstream started by another subscriber. {@link #mono(Mono, RequestIdContext)} and
+ * {@link #flux(Flux, RequestIdContext)} work like {@code contextWrite}: the given context
+ * for the wrapped chain, the subscriber's own context for what follows. Every operator
+ * downstream runs synchronously inside a restored signal, so it sees the context (and the
+ * MDC) too; a thread hop further down is carried by
+ * {@link RequestContextHooks#decorateTask(Runnable)}.
  */
 public final class RequestContextRestoring {
 
@@ -41,11 +42,11 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Run {@code source} in {@code context}, as {@code contextWrite} would: its subscription,
-	 * the requests and cancellation it receives and the Reactor {@code Context} it sees carry
-	 * {@code context}; the signals it sends downstream run in the downstream subscriber's own
-	 * context (the one in its Reactor {@code Context} or, failing that, the one current where
-	 * it subscribed), or in none.
+	 * Run {@code source} in {@code context}, as {@code contextWrite} would: its
+	 * subscription, the requests and cancellation it receives and the Reactor
+	 * {@code Context} it sees carry {@code context}; the signals it sends downstream run
+	 * in the downstream subscriber's own context (the one in its Reactor {@code Context}
+	 * or, failing that, the one current where it subscribed), or in none.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @param context the context of the wrapped chain
@@ -56,7 +57,8 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Run {@code source} in {@code context}, as {@link #mono(Mono, RequestIdContext)} does.
+	 * Run {@code source} in {@code context}, as {@link #mono(Mono, RequestIdContext)}
+	 * does.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @param context the context of the wrapped chain
@@ -67,11 +69,11 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Run {@code exchange}, the chain that serves one request as a whole, in {@code context}:
-	 * its subscription and every signal both ways, those to its subscriber included, because
-	 * that subscriber (the server) works for the same request. Unlike
-	 * {@link #mono(Mono, RequestIdContext)}, the subscriber does not get a context of its own
-	 * back, which spares a request two MDC switches at its end.
+	 * Run {@code exchange}, the chain that serves one request as a whole, in
+	 * {@code context}: its subscription and every signal both ways, those to its
+	 * subscriber included, because that subscriber (the server) works for the same
+	 * request. Unlike {@link #mono(Mono, RequestIdContext)}, the subscriber does not get
+	 * a context of its own back, which spares a request two MDC switches at its end.
 	 * @param <T> the element type
 	 * @param exchange the chain that serves a request
 	 * @param context the request's context
@@ -82,10 +84,10 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Restore the subscriber's context around every signal of {@code source}: the one in its
-	 * Reactor {@code Context} or, failing that, the one current on the subscribing thread. A
-	 * subscriber without a context gets its signals without one, whatever the signalling
-	 * thread holds.
+	 * Restore the subscriber's context around every signal of {@code source}: the one in
+	 * its Reactor {@code Context} or, failing that, the one current on the subscribing
+	 * thread. A subscriber without a context gets its signals without one, whatever the
+	 * signalling thread holds.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @return the restoring {@code Mono}
@@ -106,8 +108,8 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Restore each subscriber's context around the signals of a connectable source, and keep
-	 * it connectable.
+	 * Restore each subscriber's context around the signals of a connectable source, and
+	 * keep it connectable.
 	 * @param <T> the element type
 	 * @param source the source
 	 * @return the restoring {@code ConnectableFlux}
@@ -123,11 +125,13 @@ public final class RequestContextRestoring {
 	 * @param source the source
 	 * @param subscriber the subscriber
 	 */
-	static <T> void subscribeRestoringOwnContext(CorePublisher<? extends T> source, CoreSubscriber<? super T> subscriber) {
-		RequestIdContext own = RequestContextAccessor.current(subscriber.currentContext());
+	static <T> void subscribeRestoringOwnContext(CorePublisher<? extends T> source,
+			CoreSubscriber<? super T> subscriber) {
+		Context context = subscriber.currentContext();
+		RequestIdContext own = RequestContextAccessor.current(context);
 		RequestIdContext previous = RequestIdContextHolder.swap(own);
 		try {
-			source.subscribe(restoring(source, subscriber, own, own, subscriber.currentContext()));
+			source.subscribe(restoring(source, subscriber, own, own, context));
 		}
 		finally {
 			restore(previous, own);
@@ -142,7 +146,8 @@ public final class RequestContextRestoring {
 		}
 		Context downstream = actual.currentContext();
 		RequestIdContext own = serving ? written : RequestContextAccessor.current(downstream);
-		// The wrapped chain sees the written context in its Reactor Context too, so that a
+		// The wrapped chain sees the written context in its Reactor Context too, so that
+		// a
 		// restoring source inside it restores that one, not the subscriber's.
 		Context upstream = (downstream.getOrDefault(RequestContextAccessor.KEY, null) == written) ? downstream
 				: downstream.put(RequestContextAccessor.KEY, written);
@@ -164,14 +169,16 @@ public final class RequestContextRestoring {
 	}
 
 	private static void restore(@Nullable RequestIdContext previous, @Nullable RequestIdContext current) {
-		// Signals mostly arrive on a thread that already holds the context: nothing to undo.
+		// Signals mostly arrive on a thread that already holds the context: nothing to
+		// undo.
 		if (previous != current) {
 			RequestIdContextHolder.set(previous);
 		}
 	}
 
 	/**
-	 * Marks the starter's own restoring publishers, so that the hooks never wrap them again.
+	 * Marks the starter's own restoring publishers, so that the hooks never wrap them
+	 * again.
 	 */
 	interface RestoringPublisher {
 
@@ -263,9 +270,10 @@ public final class RequestContextRestoring {
 	}
 
 	/**
-	 * Makes a context current around each signal, both ways: {@code downstream} around the
-	 * signals to the subscriber, {@code upstream} around its requests and cancellation. Where
-	 * the thread already holds it, that costs a thread-local read and writes no MDC.
+	 * Makes a context current around each signal, both ways: {@code downstream} around
+	 * the signals to the subscriber, {@code upstream} around its requests and
+	 * cancellation. Where the thread already holds it, that costs a thread-local read and
+	 * writes no MDC.
 	 */
 	static class RestoringSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
 
@@ -385,8 +393,8 @@ public final class RequestContextRestoring {
 
 	/**
 	 * A {@link RestoringSubscriber} handed to an operator that was built for a fuseable
-	 * source and so expects a {@link Fuseable.QueueSubscription}: it refuses fusion, so every
-	 * value still arrives through {@code onNext}, inside the context.
+	 * source and so expects a {@link Fuseable.QueueSubscription}: it refuses fusion, so
+	 * every value still arrives through {@code onNext}, inside the context.
 	 */
 	static final class RestoringFuseableSubscriber<T> extends RestoringSubscriber<T>
 			implements Fuseable.QueueSubscription<T> {

@@ -22,20 +22,20 @@ import org.springframework.util.Assert;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
 
 /**
- * Puts a restoring step <em>between</em> an operator and its source, for a source that never
- * passed through the assembly hook (a sink, a library's {@code Mono}/{@code Flux}, a source
- * assembled before the hook was installed): the operator's own step (the function of a
- * {@code map}, say) then runs in its subscriber's context too.
+ * Puts a restoring step <em>between</em> an operator and its source, for a source that
+ * never passed through the assembly hook (a sink, a library's {@code Mono}/{@code Flux},
+ * a source assembled before the hook was installed): the operator's own step (the
+ * function of a {@code map}, say) then runs in its subscriber's context too.
  * <p>
- * Reactor offers no public way to reach an assembled operator's source subscription, so this
- * does what {@code Flux.subscribe} does with its package-private
- * {@code OptimizableOperator}: ask the operator for the subscriber it would give its source
- * ({@code subscribeOrReturn}), and subscribe the source with that subscriber behind a
- * restoring one. Reactor's automatic propagation wraps the same place
- * ({@code Operators.restoreContextOnSubscriberIfPublisherNonInternal}). Where that interface
- * cannot be reached (a future Reactor, a sealed module), or the operator is not one, the
- * restoring step goes after the operator instead, which leaves only that operator's own step
- * in the signalling thread's context; a warning says so once.
+ * Reactor offers no public way to reach an assembled operator's source subscription, so
+ * this does what {@code Flux.subscribe} does with its package-private
+ * {@code OptimizableOperator}: ask the operator for the subscriber it would give its
+ * source ({@code subscribeOrReturn}), and subscribe the source with that subscriber
+ * behind a restoring one. Reactor's automatic propagation wraps the same place
+ * ({@code Operators.restoreContextOnSubscriberIfPublisherNonInternal}). Where that
+ * interface cannot be reached (a future Reactor, a sealed module), or the operator is not
+ * one, the restoring step goes after the operator instead, which leaves only that
+ * operator's own step in the signalling thread's context; a warning says so once.
  */
 final class SourceRestoringOperator {
 
@@ -105,7 +105,8 @@ final class SourceRestoringOperator {
 	private static <T> void subscribe(CorePublisher<T> operator, CoreSubscriber<? super T> actual) {
 		MethodHandle subscribeOrReturn = SUBSCRIBE_OR_RETURN;
 		MethodHandle sourceOf = SOURCE;
-		// Only BelowMono and BelowFlux call this, and restoreBelow makes them only once the handles resolved.
+		// Only BelowMono and BelowFlux call this, and restoreBelow makes them only once
+		// the handles resolved.
 		Assert.state(subscribeOrReturn != null && sourceOf != null, "OptimizableOperator is out of reach");
 		CoreSubscriber<Object> toSource;
 		CorePublisher<Object> source;

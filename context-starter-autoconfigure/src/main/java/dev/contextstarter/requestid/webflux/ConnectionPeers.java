@@ -14,12 +14,12 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.util.ClassUtils;
 
 /**
- * Finds the address of the peer of the connection a request arrived on: the socket's other
- * end, the last hop. Never {@link ServerHttpRequest#getRemoteAddress()}: with
- * {@code server.forward-headers-strategy=native} (Boot's default on Kubernetes, Cloud Foundry
- * and Heroku) Reactor Netty fills that from {@code Forwarded} and {@code X-Forwarded-For},
- * which any client can send, and Spring's {@code ForwardedHeaderTransformer} does the same
- * with the {@code framework} strategy.
+ * Finds the address of the peer of the connection a request arrived on: the socket's
+ * other end, the last hop. Never {@link ServerHttpRequest#getRemoteAddress()}: with
+ * {@code server.forward-headers-strategy=native} (Boot's default on Kubernetes, Cloud
+ * Foundry and Heroku) Reactor Netty fills that from {@code Forwarded} and
+ * {@code X-Forwarded-For}, which any client can send, and Spring's
+ * {@code ForwardedHeaderTransformer} does the same with the {@code framework} strategy.
  * <p>
  * Only Reactor Netty exposes the connection's own peer; on any other server the peer is
  * unknown, so no peer is a trusted proxy there, and a warning says so once.
@@ -47,8 +47,9 @@ final class ConnectionPeers {
 	/**
 	 * The peer of the connection a request arrived on.
 	 * @param request the request, as the server handed it over (or decorated)
-	 * @return the peer's address ({@code InetSocketAddress}, or a Unix domain socket address),
-	 * or {@code null} when the server does not tell or the peer does not decide trust
+	 * @return the peer's address ({@code InetSocketAddress}, or a Unix domain socket
+	 * address), or {@code null} when the server does not tell or the peer does not decide
+	 * trust
 	 */
 	@Nullable SocketAddress of(ServerHttpRequest request) {
 		if (!this.peerDecidesTrust) {

@@ -14,16 +14,17 @@ import reactor.netty.http.server.HttpServer;
 import dev.contextstarter.requestid.RequestIdGenerator;
 
 /**
- * Makes sure every response on a Reactor Netty connection carries a request ID, whoever wrote
- * it and whatever happened to its headers on the way.
+ * Makes sure every response on a Reactor Netty connection carries a request ID, whoever
+ * wrote it and whatever happened to its headers on the way.
  * <p>
  * A response to a request the application served carries that request's ID: the
- * {@link RequestContextHttpHandler} sets it at the start and {@linkplain #rememberRequestId
- * remembers it} on the connection, and this handler puts it back should anything have removed
- * it. The responses Reactor Netty writes on its own, before any application code runs, get a
- * fresh ID: a {@code 400} for a request line or header the HTTP parser refuses (a NUL or a
- * bare line feed in a header, for example), {@code 413} or {@code 431}. Responses that already
- * carry the header, which is almost every response, pass untouched.
+ * {@link RequestContextHttpHandler} sets it at the start and
+ * {@linkplain #rememberRequestId remembers it} on the connection, and this handler puts
+ * it back should anything have removed it. The responses Reactor Netty writes on its own,
+ * before any application code runs, get a fresh ID: a {@code 400} for a request line or
+ * header the HTTP parser refuses (a NUL or a bare line feed in a header, for example),
+ * {@code 413} or {@code 431}. Responses that already carry the header, which is almost
+ * every response, pass untouched.
  */
 @Sharable
 public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerAdapter {
@@ -31,7 +32,10 @@ public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerA
 	/** The name of this handler in the channel pipeline. */
 	static final String NAME = "contextStarter.responseRequestId";
 
-	/** The ID of the request the application is serving on a connection, until its response. */
+	/**
+	 * The ID of the request the application is serving on a connection, until its
+	 * response.
+	 */
 	private static final AttributeKey<String> SERVED_REQUEST_ID = AttributeKey
 		.valueOf(NettyResponseRequestIdHandler.class, "servedRequestId");
 
@@ -64,8 +68,8 @@ public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerA
 	}
 
 	/**
-	 * Remember the ID of the request a Reactor Netty connection is serving, for its response.
-	 * Requests of other servers are left alone.
+	 * Remember the ID of the request a Reactor Netty connection is serving, for its
+	 * response. Requests of other servers are left alone.
 	 * @param nativeRequest the server's own request object
 	 * @param requestId the request's ID
 	 */
@@ -78,7 +82,8 @@ public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerA
 	@Override
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
 		if (msg instanceof HttpResponse response && response.status().code() >= 200) {
-			// Used up by its response (HTTP/1.1 serves one request at a time per connection), so
+			// Used up by its response (HTTP/1.1 serves one request at a time per
+			// connection), so
 			// a request refused next on the same connection does not inherit it.
 			String served = ctx.channel().attr(SERVED_REQUEST_ID).getAndSet(null);
 			if (!response.headers().contains(this.header)) {

@@ -19,8 +19,8 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring;
  * Sends the current request ID and context fields on every outbound {@code WebClient}
  * request, leaving alone any of those headers the caller set.
  * <p>
- * The context is read from the Reactor {@code Context} of the subscription, falling back to
- * the calling thread's holder, so it works with and without automatic propagation. The
+ * The context is read from the Reactor {@code Context} of the subscription, falling back
+ * to the calling thread's holder, so it works with and without automatic propagation. The
  * response and its body, which arrive on a Netty event loop, are delivered inside that
  * context, so whatever the caller chains after the exchange sees it.
  */

@@ -20,21 +20,20 @@ import dev.contextstarter.requestid.InboundContextResolver;
 import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdTrust;
-import dev.contextstarter.requestid.reactor.RequestContextAccessor;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
- * Wraps the whole WebFlux {@link HttpHandler}, so that everything behind it (Spring Security,
- * every {@code WebFilter}, controllers and the error handlers) runs inside the request's
- * context.
+ * Wraps the whole WebFlux {@link HttpHandler}, so that everything behind it (Spring
+ * Security, every {@code WebFilter}, controllers and the error handlers) runs inside the
+ * request's context.
  * <p>
- * Per request it resolves the {@link RequestIdContext} from the headers, exposes the ID as the
- * request's {@link ServerHttpRequest#getId() ID} (which Spring uses as
- * {@link ServerWebExchange#LOG_ID_ATTRIBUTE}, so the framework's own log lines match), writes
- * the context into the Reactor {@code Context}, and sets the ID on the response under the
- * primary header before anything else can commit it, so error responses and early commits
- * carry it too. On Reactor Netty, the {@link NettyResponseRequestIdHandler} puts the ID back
- * should the application remove the header.
+ * Per request it resolves the {@link RequestIdContext} from the headers, exposes the ID
+ * as the request's {@link ServerHttpRequest#getId() ID} (which Spring uses as
+ * {@link ServerWebExchange#LOG_ID_ATTRIBUTE}, so the framework's own log lines match),
+ * writes the context into the Reactor {@code Context}, and sets the ID on the response
+ * under the primary header before anything else can commit it, so error responses and
+ * early commits carry it too. On Reactor Netty, the {@link NettyResponseRequestIdHandler}
+ * puts the ID back should the application remove the header.
  */
 public final class RequestContextHttpHandler implements HttpHandler {
 
@@ -82,26 +81,30 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		RequestIdContext context = this.resolver.resolve(requestHeaders::getOrEmpty, trusted, SOURCE);
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
-		// Not a beforeCommit action: any commit action takes Spring off its fast commit path,
-		// which cost a small endpoint about a tenth of its CPU per request (docs/benchmarks.md).
+		// Not a beforeCommit action: any commit action takes Spring off its fast commit
+		// path,
+		// which cost a small endpoint about a tenth of its CPU per request
+		// (docs/benchmarks.md).
 		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest serverRequest) {
 			NettyResponseRequestIdHandler.rememberRequestId(serverRequest.getNativeRequest(), requestId);
 		}
 		ServerHttpRequest identified = new IdentifiedRequest(request, context);
-		// Open the context for work done while the chain is assembled; it is restored (not
+		// Open the context for work done while the chain is assembled; it is restored
+		// (not
 		// just cleared) when this returns, so nothing stays behind on the event loop. The
-		// subscription and every signal of the exchange (which Reactor Netty delivers on the
-		// event loop) run inside it too.
+		// subscription and every signal of the exchange (which Reactor Netty delivers on
+		// the
+		// event loop) run inside it too, and it writes the context into the Reactor
+		// Context
+		// the chain sees (no contextWrite of our own: one operator and one Context less).
 		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(context)) {
-			Mono<Void> handled = this.delegate.handle(identified, response)
-				.contextWrite((reactorContext) -> reactorContext.put(RequestContextAccessor.KEY, context));
-			return RequestContextRestoring.serving(handled, context);
+			return RequestContextRestoring.serving(this.delegate.handle(identified, response), context);
 		}
 	}
 
 	/**
-	 * Exposes the request ID as the request's ID, and delivers the body (read later, on the
-	 * event loop) inside the request's context.
+	 * Exposes the request ID as the request's ID, and delivers the body (read later, on
+	 * the event loop) inside the request's context.
 	 */
 	private static final class IdentifiedRequest extends ServerHttpRequestDecorator {
 

@@ -27,21 +27,23 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Counts how often a subscriber of a {@code share()} or {@code publish().refCount()} source hangs
- * (no signal within 2 s) or fails ({@code CancellationException: Disconnected}) when it arrives
- * while the last subscriber leaves: without any hook, with the starter's hooks (source assembled
- * after or before they were installed) and with Reactor's automatic propagation. Each of
- * {@code exp.threads} threads (default 8) subscribes {@code exp.cycles} times (default 3000) in
- * its own request context, takes two ticks of a {@code exp.period}-millisecond interval (default
- * 1) and subscribes again, so the source disconnects and reconnects all the time.
+ * Counts how often a subscriber of a {@code share()} or {@code publish().refCount()}
+ * source hangs (no signal within 2 s) or fails
+ * ({@code CancellationException: Disconnected}) when it arrives while the last subscriber
+ * leaves: without any hook, with the starter's hooks (source assembled after or before
+ * they were installed) and with Reactor's automatic propagation. Each of
+ * {@code exp.threads} threads (default 8) subscribes {@code exp.cycles} times (default
+ * 3000) in its own request context, takes two ticks of a {@code exp.period}-millisecond
+ * interval (default 1) and subscribes again, so the source disconnects and reconnects all
+ * the time.
  * <p>
- * A measurement, not part of the build's tests (Surefire runs {@code *Tests} classes): the
- * hangs are Reactor's and rare (about one in 60,000 subscriptions), so no verdict can be a
- * stable assertion. Run it with
+ * A measurement, not part of the build's tests (Surefire runs {@code *Tests} classes):
+ * the hangs are Reactor's and rare (about one in 60,000 subscriptions), so no verdict can
+ * be a stable assertion. Run it with
  * {@code ./mvnw -pl context-starter-autoconfigure -Dtest=RefCountRaceExperiment -Dsurefire.failIfNoSpecifiedTests=false test};
- * the figures are in the README's Reactor known limits. What it does assert: every subscription
- * ends or is counted as hung (the loop is bounded), and under the starter's hooks every step
- * runs in its own subscriber's context.
+ * the figures are in the README's Reactor known limits. What it does assert: every
+ * subscription ends or is counted as hung (the loop is bounded), and under the starter's
+ * hooks every step runs in its own subscriber's context.
  */
 class RefCountRaceExperiment {
 
@@ -75,7 +77,8 @@ class RefCountRaceExperiment {
 				variant.install();
 				try {
 					Counts counts = run((early != null) ? early : assemble.get());
-					logger.info("RefCount race: variant={} source={} subscriptions={} hangs={} errors={} wrong={} absent={}",
+					logger.info(
+							"RefCount race: variant={} source={} subscriptions={} hangs={} errors={} wrong={} absent={}",
 							variant, source, counts.subscriptions, counts.hangs, counts.errors, counts.wrong,
 							counts.absent);
 					assertThat(counts.subscriptions.get()).isEqualTo(THREADS * CYCLES);
@@ -158,7 +161,10 @@ class RefCountRaceExperiment {
 			}
 		},
 
-		/** The starter's default mode, sources assembled before its hooks (a bean constructor). */
+		/**
+		 * The starter's default mode, sources assembled before its hooks (a bean
+		 * constructor).
+		 */
 		STARTER_ASSEMBLED_BEFORE {
 			@Override
 			void install() {
@@ -166,7 +172,10 @@ class RefCountRaceExperiment {
 			}
 		},
 
-		/** Reactor's automatic propagation with the starter's accessor, without the starter's hooks. */
+		/**
+		 * Reactor's automatic propagation with the starter's accessor, without the
+		 * starter's hooks.
+		 */
 		AUTOMATIC {
 			@Override
 			void install() {

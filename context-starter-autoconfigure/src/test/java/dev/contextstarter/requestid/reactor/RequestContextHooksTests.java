@@ -110,7 +110,8 @@ class RequestContextHooksTests {
 		Flux<String> pushed = Flux.<String>create((sink) -> this.foreign.execute(() -> {
 			sink.next("a");
 			sink.complete();
-		})).map((x) -> String.valueOf(RequestIdContextHolder.currentRequestId()))
+		}))
+			.map((x) -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 			.contextWrite((context) -> context.put(RequestContextAccessor.KEY, RequestIdContext.of("create-2")));
 		StepVerifier.create(pushed).expectNext("create-2").expectComplete().verify(Duration.ofSeconds(5));
 	}
@@ -213,7 +214,8 @@ class RequestContextHooksTests {
 	}
 
 	private String currentOnForeignThread() {
-		return CompletableFuture.supplyAsync(() -> String.valueOf(RequestIdContextHolder.currentRequestId()), this.foreign)
+		return CompletableFuture
+			.supplyAsync(() -> String.valueOf(RequestIdContextHolder.currentRequestId()), this.foreign)
 			.join();
 	}
 

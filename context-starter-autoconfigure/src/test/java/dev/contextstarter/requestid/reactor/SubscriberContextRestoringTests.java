@@ -8,10 +8,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -25,14 +29,15 @@ import reactor.test.StepVerifier;
 
 import dev.contextstarter.requestid.RequestIdContext;
 import dev.contextstarter.requestid.RequestIdContextHolder;
+import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rule of the starter's propagation: every signal runs in its own subscriber's context,
- * where signals come from another context (sinks, multicasting operators, library-made
- * publishers, sources assembled before the hooks), and a subscriber without a context never
- * sees another one's.
+ * The rule of the starter's propagation: every signal runs in its own subscriber's
+ * context, where signals come from another context (sinks, multicasting operators,
+ * library-made publishers, sources assembled before the hooks), and a subscriber without
+ * a context never sees another one's.
  */
 class SubscriberContextRestoringTests {
 
@@ -78,20 +83,17 @@ class SubscriberContextRestoringTests {
 		Sinks.Many<String> replay = Sinks.many().replay().all();
 		Sinks.One<String> one = Sinks.one();
 		Sinks.Empty<Void> empty = Sinks.empty();
-		Mono<String> all = Mono.zip(unicast.asFlux().map(record("unicast")).next(),
-				replay.asFlux().map(record("replay")).next(), one.asMono().map(record("one")),
-				empty.asMono().then(Mono.fromCallable(() -> "e")).map(record("empty")))
+		Mono<String> all = Mono
+			.zip(unicast.asFlux().map(record("unicast")).next(), replay.asFlux().map(record("replay")).next(),
+					one.asMono().map(record("one")),
+					empty.asMono().then(Mono.fromCallable(() -> "e")).map(record("empty")))
 			.map((tuple) -> tuple.getT1());
-		StepVerifier.create(within("request-b", all))
-			.then(() -> emitUnder("request-a", () -> {
-				unicast.tryEmitNext("u").orThrow();
-				replay.tryEmitNext("r").orThrow();
-				one.tryEmitValue("o").orThrow();
-				empty.tryEmitEmpty().orThrow();
-			}))
-			.expectNext("u")
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(within("request-b", all)).then(() -> emitUnder("request-a", () -> {
+			unicast.tryEmitNext("u").orThrow();
+			replay.tryEmitNext("r").orThrow();
+			one.tryEmitValue("o").orThrow();
+			empty.tryEmitEmpty().orThrow();
+		})).expectNext("u").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactlyInAnyOrder("unicast:request-b:request-b", "replay:request-b:request-b",
 				"one:request-b:request-b", "empty:request-b:request-b");
 	}
@@ -115,7 +117,8 @@ class SubscriberContextRestoringTests {
 				(flux) -> flux.replay().autoConnect(2), (flux) -> flux.cache())) {
 			this.seen.clear();
 			Sinks.Many<String> source = Sinks.many().multicast().onBackpressureBuffer();
-			// The upstream runs in whichever context subscribes first, as a request's interval would.
+			// The upstream runs in whichever context subscribes first, as a request's
+			// interval would.
 			Flux<String> shared = multicast.apply(source.asFlux().map(record("upstream")).take(2));
 			CountDownLatch subscribed = new CountDownLatch(2);
 			Flux<String> a = within("request-a", shared.doOnSubscribe((s) -> subscribed.countDown()).map(record("a")));
@@ -127,8 +130,12 @@ class SubscriberContextRestoringTests {
 				.expectNextCount(4)
 				.expectComplete()
 				.verify(Duration.ofSeconds(5));
-			assertThat(this.seen).filteredOn((step) -> step.startsWith("a:")).containsOnly("a:request-a:request-a").hasSize(2);
-			assertThat(this.seen).filteredOn((step) -> step.startsWith("b:")).containsOnly("b:request-b:request-b").hasSize(2);
+			assertThat(this.seen).filteredOn((step) -> step.startsWith("a:"))
+				.containsOnly("a:request-a:request-a")
+				.hasSize(2);
+			assertThat(this.seen).filteredOn((step) -> step.startsWith("b:"))
+				.containsOnly("b:request-b:request-b")
+				.hasSize(2);
 		}
 	}
 
@@ -137,15 +144,11 @@ class SubscriberContextRestoringTests {
 		Sinks.Many<String> source = Sinks.many().multicast().onBackpressureBuffer();
 		ConnectableFlux<String> published = source.asFlux().take(1).publish();
 		Flux<String> b = within("request-b", published.map(record("b")));
-		StepVerifier.create(b)
-			.then(() -> {
-				Disposable connection = published.connect();
-				emitUnder("request-a", () -> source.tryEmitNext("1").orThrow());
-				connection.dispose();
-			})
-			.expectNext("1")
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(b).then(() -> {
+			Disposable connection = published.connect();
+			emitUnder("request-a", () -> source.tryEmitNext("1").orThrow());
+			connection.dispose();
+		}).expectNext("1").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("b:request-b:request-b");
 	}
 
@@ -182,7 +185,8 @@ class SubscriberContextRestoringTests {
 	@Test
 	void restoringAChainInAnotherContextGivesTheStepsAfterItTheSubscribersContextBack() {
 		Flux<String> items = Flux.just("item-1", "item-2")
-			.concatMap((item) -> RequestContextRestoring.mono(Mono.just(item).map(record("inside")), RequestIdContext.of(item)))
+			.concatMap((item) -> RequestContextRestoring.mono(Mono.just(item).map(record("inside")),
+					RequestIdContext.of(item)))
 			.map(record("after"));
 		StepVerifier.create(within("outer", items)).expectNextCount(2).expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("inside:item-1:item-1", "after:outer:outer", "inside:item-2:item-2",
@@ -202,7 +206,8 @@ class SubscriberContextRestoringTests {
 	@Test
 	void servingARequestKeepsItsContextForTheServerThatSubscribedWithout() {
 		Mono<String> served = RequestContextRestoring
-			.serving(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")), RequestIdContext.of("served"))
+			.serving(Mono.just("x").publishOn(Schedulers.parallel()).map(record("inside")),
+					RequestIdContext.of("served"))
 			.map(record("server"));
 		StepVerifier.create(served).expectNext("x").expectComplete().verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("inside:served:served", "server:served:served");
@@ -213,7 +218,10 @@ class SubscriberContextRestoringTests {
 	void aLibraryMadeMonoSignallingUnderAnotherContextRestoresTheSubscribers() {
 		Mono<String> library = new LibraryMono(this.foreign, RequestIdContext.of("request-a"));
 		Mono<String> chain = library.map(record("first")).map(record("second"));
-		StepVerifier.create(within("request-b", chain)).expectNext("library").expectComplete().verify(Duration.ofSeconds(5));
+		StepVerifier.create(within("request-b", chain))
+			.expectNext("library")
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
 		assertThat(this.seen).containsExactly("first:request-b:request-b", "second:request-b:request-b");
 	}
 
@@ -272,6 +280,96 @@ class SubscriberContextRestoringTests {
 		}
 	}
 
+	// The operators that subscribe to publishers handed to them go without a restoring
+	// step
+	// after them only where those publishers are known to deliver in their subscriber's
+	// context.
+
+	static Stream<Arguments> operatorsOnAnUnseenPublisher() {
+		return Stream.of(operator("flatMap", (unseen) -> Mono.just("request").flatMap((ignored) -> unseen)),
+				operator("onErrorResume",
+						(unseen) -> Mono.<String>error(new IllegalStateException("resume"))
+							.onErrorResume((error) -> unseen)),
+				operator("defer", (unseen) -> Mono.defer(() -> unseen)),
+				operator("deferContextual", (unseen) -> Mono.deferContextual((view) -> unseen)),
+				operator("then", (unseen) -> Mono.just(1).then(unseen)),
+				operator("then after then", (unseen) -> Mono.just(1).then(Mono.just(2)).then(unseen)),
+				operator("switchIfEmpty", (unseen) -> Mono.<String>empty().switchIfEmpty(unseen)),
+				operator("zip", (unseen) -> Mono.zip(Mono.just("a"), unseen).map((pair) -> pair.getT2())),
+				operator("concat", (unseen) -> Flux.concat(Mono.<String>empty(), unseen).next()),
+				operator("concatMap", (unseen) -> Flux.just("request").concatMap((ignored) -> unseen).next()));
+	}
+
+	private static Arguments operator(String name, Function<Mono<String>, Mono<String>> operator) {
+		return Arguments.of(name, operator);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("operatorsOnAnUnseenPublisher")
+	void aSinkEmittedIntoUnderAnotherRequestStillDeliversInTheSubscribersContext(String name,
+			Function<Mono<String>, Mono<String>> operator) {
+		Sinks.One<String> reply = Sinks.one();
+		Mono<String> chain = operator.apply(reply.asMono()).map(record("after"));
+		StepVerifier.create(within("request-b", chain))
+			.then(() -> emitUnder("request-a", () -> reply.tryEmitValue("reply").orThrow()))
+			.expectNext("reply")
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.seen).containsExactly("after:request-b:request-b");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("operatorsOnAnUnseenPublisher")
+	void aLibrarysPublisherSignallingUnderAnotherRequestStillDeliversInTheSubscribersContext(String name,
+			Function<Mono<String>, Mono<String>> operator) {
+		Mono<String> chain = operator.apply(new LibraryMono(this.foreign, RequestIdContext.of("request-a")))
+			.map(record("after"));
+		StepVerifier.create(within("request-b", chain))
+			.expectNext("library")
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.seen).containsExactly("after:request-b:request-b");
+	}
+
+	@Test
+	void everyInnerOperatorTheHookHandlesIsWithinReachOnThisReactorVersion() {
+		// A Reactor upgrade that renames their fields would bring the steps back: say so
+		// here.
+		assertThat(Stream
+			.of("MonoFlatMap", "MonoOnErrorResume", "MonoDefer", "MonoDeferContextual", "FluxConcatMapNoPrefetch",
+					"MonoIgnoreThen", "FluxConcatArray", "MonoZip", "MonoSwitchIfEmpty")
+			.filter((name) -> InnerOperators.of(name) == null)).isEmpty();
+	}
+
+	@Test
+	void operatorsWhosePublishersAreKnownGetNoRestoringStep() {
+		Mono<Integer> known = Mono.just(1).map((value) -> value + 1);
+		// Rebuilt around a guarded function: the operator itself, nothing after it.
+		assertThat(Mono.just(1).flatMap((value) -> known).getClass().getSimpleName()).isEqualTo("MonoFlatMap");
+		assertThat(Mono.<Integer>error(new IllegalStateException())
+			.onErrorResume((error) -> known)
+			.getClass()
+			.getSimpleName()).isEqualTo("MonoOnErrorResume");
+		assertThat(Mono.defer(() -> known).getClass().getSimpleName()).isEqualTo("MonoDefer");
+		assertThat(Mono.deferContextual((view) -> known).getClass().getSimpleName()).isEqualTo("MonoDeferContextual");
+		assertThat(Flux.just(1).concatMap((value) -> known).getClass().getSimpleName())
+			.isEqualTo("FluxConcatMapNoPrefetch");
+		// Checked at assembly: a pass-through publisher, which no signal crosses.
+		assertThat(Mono.just(0).then(known).getClass().getSimpleName()).isEqualTo("CheckedMono");
+		assertThat(Mono.<Integer>empty().switchIfEmpty(known).getClass().getSimpleName()).isEqualTo("CheckedMono");
+		assertThat(Mono.zip(known, known).getClass().getSimpleName()).isEqualTo("CheckedMono");
+		assertThat(Flux.concat(known, known).getClass().getSimpleName()).isEqualTo("CheckedFlux");
+	}
+
+	@Test
+	void operatorsOnAnUnseenPublisherKeepTheirRestoringStep() {
+		Mono<String> unseen = Sinks.<String>one().asMono();
+		assertThat(Mono.just(0).then(unseen)).isInstanceOf(RestoringPublisher.class);
+		assertThat(Mono.just(0).then(unseen).getClass().getSimpleName()).isEqualTo("RestoringMono");
+		assertThat(Mono.<String>empty().switchIfEmpty(unseen).getClass().getSimpleName()).isEqualTo("RestoringMono");
+		assertThat(Mono.zip(Mono.just("a"), unseen).getClass().getSimpleName()).isEqualTo("RestoringMono");
+	}
+
 	private <T> Function<T, T> record(String step) {
 		return (value) -> {
 			this.seen.add(step + ":" + RequestIdContextHolder.currentRequestId() + ":" + MDC.get("requestId"));
@@ -305,8 +403,8 @@ class SubscriberContextRestoringTests {
 	}
 
 	/**
-	 * A {@code Mono} made by a library, outside {@code reactor.core.publisher}, that signals
-	 * from its own thread while that thread serves another request.
+	 * A {@code Mono} made by a library, outside {@code reactor.core.publisher}, that
+	 * signals from its own thread while that thread serves another request.
 	 */
 	private static final class LibraryMono extends Mono<String> {
 

@@ -36,11 +36,11 @@ import dev.contextstarter.requestid.RequestIdTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On a server other than Reactor Netty (here a request that, like a Servlet container's, only
- * tells a remote address that forwarded headers may have rewritten) the
- * connection's peer is unknown: under {@code trusted-proxies} nothing is trusted, and a
- * warning says why, once. The Reactor Netty cases run on a real server in the integration
- * tests ({@code ForwardedHeadersTrustTests}).
+ * On a server other than Reactor Netty (here a request that, like a Servlet container's,
+ * only tells a remote address that forwarded headers may have rewritten) the connection's
+ * peer is unknown: under {@code trusted-proxies} nothing is trusted, and a warning says
+ * why, once. The Reactor Netty cases run on a real server in the integration tests
+ * ({@code ForwardedHeadersTrustTests}).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RequestContextHttpHandlerPeerTests {
@@ -82,15 +82,18 @@ class RequestContextHttpHandlerPeerTests {
 		HttpHeaders headers = new HttpHeaders();
 		headers.add("X-Request-ID", "chosen-1");
 		headers.add("X-Tenant-ID", "tenant-a");
-		handler.handle(new OtherServerRequest(headers, new InetSocketAddress(remoteAddress, 4711)),
-				new MockServerHttpResponse()).block(Duration.ofSeconds(5));
+		handler
+			.handle(new OtherServerRequest(headers, new InetSocketAddress(remoteAddress, 4711)),
+					new MockServerHttpResponse())
+			.block(Duration.ofSeconds(5));
 		assertThat(this.seen.get()).isNotNull();
 		return this.seen.get();
 	}
 
 	/**
-	 * A request of a server that is not Reactor Netty: its native request is its own object,
-	 * and its remote address is whatever the server (or its forwarded-header support) says.
+	 * A request of a server that is not Reactor Netty: its native request is its own
+	 * object, and its remote address is whatever the server (or its forwarded-header
+	 * support) says.
 	 */
 	private static final class OtherServerRequest extends AbstractServerHttpRequest {
 

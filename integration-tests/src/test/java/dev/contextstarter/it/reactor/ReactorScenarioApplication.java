@@ -42,16 +42,16 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.reactor.RequestContextRestoring;
 
 /**
- * A WebFlux application with ordinary Reactor chains and no context code of its own (apart
- * from {@link RequestContextRestoring} where a scenario is about it). Every step of every
- * scenario records what it sees: {@code step=holder|mdc}.
+ * A WebFlux application with ordinary Reactor chains and no context code of its own
+ * (apart from {@link RequestContextRestoring} where a scenario is about it). Every step
+ * of every scenario records what it sees: {@code step=holder|mdc}.
  */
 @SpringBootApplication
 public class ReactorScenarioApplication {
 
 	/**
-	 * Assembled when this class is initialised, which the tests force before any application
-	 * context starts.
+	 * Assembled when this class is initialised, which the tests force before any
+	 * application context starts.
 	 */
 	static final Mono<String> ASSEMBLED_AT_CLASS_INITIALISATION = Mono
 		.create((sink) -> Scenarios.FOREIGN.execute(() -> sink.success("early")));
@@ -87,8 +87,8 @@ public class ReactorScenarioApplication {
 	}
 
 	/**
-	 * Sources that the requests share, assembled once in a bean constructor as clients and
-	 * caches are: each runs in the context of whichever request started it.
+	 * Sources that the requests share, assembled once in a bean constructor as clients
+	 * and caches are: each runs in the context of whichever request started it.
 	 */
 	@Component
 	static class SharedSources implements AutoCloseable {
@@ -124,11 +124,16 @@ public class ReactorScenarioApplication {
 			.map((x) -> Recorder.seen());
 
 		SharedSources() {
-			// Reactor's refCount can leave a subscriber that arrives while the last one leaves
-			// on the old connection (reactor-core#3487, #4289): it fails or hangs, with or
-			// without the starter's hooks, for share() and publish().refCount() alike (the
-			// figures are in the README, from RefCountRaceExperiment). A subscriber of its own
-			// keeps these two connected, in a context of its own, which no request may see.
+			// Reactor's refCount can leave a subscriber that arrives while the last one
+			// leaves
+			// on the old connection (reactor-core#3487, #4289): it fails or hangs, with
+			// or
+			// without the starter's hooks, for share() and publish().refCount() alike
+			// (the
+			// figures are in the README, from RefCountRaceExperiment). A subscriber of
+			// its own
+			// keeps these two connected, in a context of its own, which no request may
+			// see.
 			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("keeper"))) {
 				this.connections.add(this.share.subscribe());
 				this.connections.add(this.refCount.subscribe());
@@ -142,7 +147,9 @@ public class ReactorScenarioApplication {
 
 	}
 
-	/** One request's reply sinks, completed by another request or, failing that, a timer. */
+	/**
+	 * One request's reply sinks, completed by another request or, failing that, a timer.
+	 */
 	static final class Reply {
 
 		final Sinks.One<String> one = Sinks.one();
@@ -164,14 +171,18 @@ public class ReactorScenarioApplication {
 
 	}
 
-	/** A {@code Mono} made by a library: it signals from its own thread, busy with other work. */
+	/**
+	 * A {@code Mono} made by a library: it signals from its own thread, busy with other
+	 * work.
+	 */
 	static final class LibraryMono extends Mono<String> {
 
 		@Override
 		public void subscribe(CoreSubscriber<? super String> actual) {
 			actual.onSubscribe(Operators.emptySubscription());
 			Scenarios.FOREIGN.execute(() -> {
-				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("library-thread"))) {
+				try (RequestIdContextHolder.Scope scope = RequestIdContextHolder
+					.open(RequestIdContext.of("library-thread"))) {
 					actual.onNext("library");
 					actual.onComplete();
 				}
@@ -222,23 +233,28 @@ public class ReactorScenarioApplication {
 			// 2. Multicasting operators.
 			this.scenarios.put("share", (r) -> this.shared.share.take(2).map(r.step("share")));
 			this.scenarios.put("publish-refCount", (r) -> this.shared.refCount.take(2).map(r.step("refCount")));
-			this.scenarios.put("publish-autoConnect", (r) -> this.shared.autoConnect.take(2).map(r.step("autoConnect")));
+			this.scenarios.put("publish-autoConnect",
+					(r) -> this.shared.autoConnect.take(2).map(r.step("autoConnect")));
 			this.scenarios.put("replay-autoConnect", (r) -> this.shared.replay.take(2).map(r.step("replay")));
 			this.scenarios.put("mono-cache-pending", (r) -> this.shared.cache.map(r.step("cache")));
-			this.scenarios.put("mono-cacheInvalidateIf", (r) -> this.shared.cacheInvalidateIf.map(r.step("cacheInvalidateIf")));
+			this.scenarios.put("mono-cacheInvalidateIf",
+					(r) -> this.shared.cacheInvalidateIf.map(r.step("cacheInvalidateIf")));
 			// 3. A part of the chain in another context.
 			this.scenarios.put("restoring-per-item", this::restoringPerItem);
 			// 4. Sources made by libraries.
-			this.scenarios.put("webclient-create", (r) -> WebClient.create(baseUrl())
-				.get()
-				.uri("/plain")
-				.retrieve()
-				.bodyToMono(String.class)
-				.map(r.step("after-webclient-create")));
-			this.scenarios.put("library-mono", (r) -> new LibraryMono().map(r.step("library-first")).map(r.step("library-second")));
-			// 5. Assembled before the request, in a bean constructor or before the application started.
-			this.scenarios.put("assembled-in-constructor",
-					(r) -> this.shared.seenInConstructorChain.doOnNext((seen) -> r.recordSeen("constructor-chain", seen)));
+			this.scenarios.put("webclient-create",
+					(r) -> WebClient.create(baseUrl())
+						.get()
+						.uri("/plain")
+						.retrieve()
+						.bodyToMono(String.class)
+						.map(r.step("after-webclient-create")));
+			this.scenarios.put("library-mono",
+					(r) -> new LibraryMono().map(r.step("library-first")).map(r.step("library-second")));
+			// 5. Assembled before the request, in a bean constructor or before the
+			// application started.
+			this.scenarios.put("assembled-in-constructor", (r) -> this.shared.seenInConstructorChain
+				.doOnNext((seen) -> r.recordSeen("constructor-chain", seen)));
 			this.scenarios.put("assembled-before-boot", (r) -> this.preAssembledBeforeBoot.map(r.step("before-boot")));
 			// Must keep.
 			this.scenarios.put("hops", this::hops);
@@ -246,41 +262,47 @@ public class ReactorScenarioApplication {
 				.zip(Mono.fromCallable(() -> 1).subscribeOn(Schedulers.parallel()).map(r.step("zip-parallel")),
 						Mono.fromCallable(() -> 2).subscribeOn(Schedulers.boundedElastic()).map(r.step("zip-elastic")))
 				.map(r.step("after-zip"))
-				.thenMany(Flux.merge(Mono.just(1).delayElement(Duration.ofMillis(1)), Mono.just(2).publishOn(Schedulers.single())))
+				.thenMany(Flux.merge(Mono.just(1).delayElement(Duration.ofMillis(1)),
+						Mono.just(2).publishOn(Schedulers.single())))
 				.map(r.step("after-merge")));
 			this.scenarios.put("inner-operators", this::innerOperators);
-			this.scenarios.put("parallel-runOn", (r) -> Flux.range(1, 4)
-				.parallel(2)
-				.runOn(Schedulers.parallel())
-				.map(r.step("rail"))
-				.sequential()
-				.map(r.step("after-sequential")));
+			this.scenarios.put("parallel-runOn",
+					(r) -> Flux.range(1, 4)
+						.parallel(2)
+						.runOn(Schedulers.parallel())
+						.map(r.step("rail"))
+						.sequential()
+						.map(r.step("after-sequential")));
 			this.scenarios.put("retry-repeat-resume", this::retryRepeatResume);
-			this.scenarios.put("futures-and-create", (r) -> Mono
-				.fromFuture(CompletableFuture.supplyAsync(() -> "f", CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, FOREIGN)))
-				.map(r.step("fromFuture"))
-				.then(Mono.fromCompletionStage(() -> CompletableFuture.supplyAsync(() -> "s", FOREIGN)))
-				.map(r.step("fromCompletionStage"))
-				.thenMany(Flux.<String>create((sink) -> FOREIGN.execute(() -> {
-					sink.next("c");
-					sink.complete();
-				})))
-				.map(r.step("create")));
+			this.scenarios.put("futures-and-create",
+					(r) -> Mono
+						.fromFuture(CompletableFuture.supplyAsync(() -> "f",
+								CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, FOREIGN)))
+						.map(r.step("fromFuture"))
+						.then(Mono.fromCompletionStage(() -> CompletableFuture.supplyAsync(() -> "s", FOREIGN)))
+						.map(r.step("fromCompletionStage"))
+						.thenMany(Flux.<String>create((sink) -> FOREIGN.execute(() -> {
+							sink.next("c");
+							sink.complete();
+						})))
+						.map(r.step("create")));
 			this.scenarios.put("resources", this::resources);
-			this.scenarios.put("deferContextual", (r) -> Mono.deferContextual((view) -> Mono.just(view.size()))
-				.publishOn(Schedulers.parallel())
-				.map(r.step("deferContextual")));
+			this.scenarios.put("deferContextual",
+					(r) -> Mono.deferContextual((view) -> Mono.just(view.size()))
+						.publishOn(Schedulers.parallel())
+						.map(r.step("deferContextual")));
 			this.scenarios.put("blocking-boundedElastic", (r) -> Mono.fromCallable(() -> {
 				String blocked = CompletableFuture.supplyAsync(() -> "b", FOREIGN).get(5, TimeUnit.SECONDS);
 				r.record("blocking");
 				return blocked;
 			}).subscribeOn(Schedulers.boundedElastic()).map(r.step("after-blocking")));
-			this.scenarios.put("webclient-boot-builder", (r) -> this.bootWebClient.get()
-				.uri(baseUrl() + "/plain")
-				.retrieve()
-				.bodyToMono(String.class)
-				.doOnNext((downstreamSaw) -> r.recordSeen("downstream", downstreamSaw + "|" + downstreamSaw))
-				.map(r.step("after-webclient-builder")));
+			this.scenarios.put("webclient-boot-builder",
+					(r) -> this.bootWebClient.get()
+						.uri(baseUrl() + "/plain")
+						.retrieve()
+						.bodyToMono(String.class)
+						.doOnNext((downstreamSaw) -> r.recordSeen("downstream", downstreamSaw + "|" + downstreamSaw))
+						.map(r.step("after-webclient-builder")));
 		}
 
 		@GetMapping("/scenario/{name}")
@@ -324,7 +346,8 @@ public class ReactorScenarioApplication {
 		}
 
 		private Publisher<?> hub(Recorder r) {
-			// Every request listens to the hub, then emits into it from its own delayed step:
+			// Every request listens to the hub, then emits into it from its own delayed
+			// step:
 			// the others receive its values on its thread, in its context.
 			Flux<String> received = this.shared.hub.asFlux().take(2).map(r.step("hub-received"));
 			Mono<Void> emitted = Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> {
@@ -338,7 +361,8 @@ public class ReactorScenarioApplication {
 		private Publisher<?> reply(Recorder r) {
 			Reply own = new Reply();
 			this.shared.pendingReplies.add(own);
-			// Whoever is not answered by another request within 50 ms is answered by a plain timer.
+			// Whoever is not answered by another request within 50 ms is answered by a
+			// plain timer.
 			TIMER.schedule(own::complete, 50, TimeUnit.MILLISECONDS);
 			Mono<Void> answerAnother = Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> {
 				Reply other = this.shared.pendingReplies.poll();
@@ -415,10 +439,12 @@ public class ReactorScenarioApplication {
 
 		private Publisher<?> resources(Recorder r) {
 			Sinks.Empty<Void> finallyDone = Sinks.empty();
-			return Flux.using(() -> "resource", (resource) -> Flux.just(resource).publishOn(Schedulers.parallel()),
-					(resource) -> r.record("using-cleanup"))
+			return Flux
+				.using(() -> "resource", (resource) -> Flux.just(resource).publishOn(Schedulers.parallel()),
+						(resource) -> r.record("using-cleanup"))
 				.map(r.step("using"))
-				.thenMany(Flux.usingWhen(Mono.just("resource"), (resource) -> Mono.just(resource).delayElement(Duration.ofMillis(1)),
+				.thenMany(Flux.usingWhen(Mono.just("resource"),
+						(resource) -> Mono.just(resource).delayElement(Duration.ofMillis(1)),
 						(resource) -> Mono.fromRunnable(() -> r.record("usingWhen-cleanup"))))
 				.map(r.step("usingWhen"))
 				.publishOn(Schedulers.parallel())

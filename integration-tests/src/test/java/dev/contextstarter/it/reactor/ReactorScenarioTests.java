@@ -37,11 +37,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every scenario of {@link ReactorScenarioApplication} against a real server, with
- * {@value #CONCURRENT} requests at a time, each with its own ID. Each step's thread-local and
- * MDC value is tallied as <em>pass</em> (the request's own ID), <em>absent</em> (none) or
- * <em>wrong</em> (any other ID). Wrong must be 0 in every mode; absent must be 0 where the
- * subclass says so. The racy scenarios (shared sources, cross-talk) run {@value #RACY_RUNS}
- * times. The table goes to standard output and to {@code target/reactor-scenarios-<mode>.md}.
+ * {@value #CONCURRENT} requests at a time, each with its own ID. Each step's thread-local
+ * and MDC value is tallied as <em>pass</em> (the request's own ID), <em>absent</em>
+ * (none) or <em>wrong</em> (any other ID). Wrong must be 0 in every mode; absent must be
+ * 0 where the subclass says so. The racy scenarios (shared sources, cross-talk) run
+ * {@value #RACY_RUNS} times. The table goes to standard output and to
+ * {@code target/reactor-scenarios-<mode>.md}.
  */
 @SpringBootTest(classes = ReactorScenarioApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "logging.level.root=WARN")
@@ -55,11 +56,12 @@ abstract class ReactorScenarioTests {
 	static final int OTHER_RUNS = 5;
 
 	private static final Set<String> RACY = Set.of("sink-hub-cross-talk", "sink-reply-cross-talk", "share",
-			"publish-refCount", "publish-autoConnect", "replay-autoConnect", "mono-cache-pending", "mono-cacheInvalidateIf",
-			"restoring-per-item", "library-mono");
+			"publish-refCount", "publish-autoConnect", "replay-autoConnect", "mono-cache-pending",
+			"mono-cacheInvalidateIf", "restoring-per-item", "library-mono");
 
 	static {
-		// Assemble the application's early chain now, before any application context starts.
+		// Assemble the application's early chain now, before any application context
+		// starts.
 		assertThat(ReactorScenarioApplication.ASSEMBLED_AT_CLASS_INITIALISATION).isNotNull();
 	}
 
@@ -83,7 +85,9 @@ abstract class ReactorScenarioTests {
 
 	@Test
 	void everyStepOfEveryScenarioSeesItsOwnRequestsIdAndNeverAnothers() throws IOException {
-		ConnectionProvider connections = ConnectionProvider.builder("scenario-client").maxConnections(CONCURRENT * 2).build();
+		ConnectionProvider connections = ConnectionProvider.builder("scenario-client")
+			.maxConnections(CONCURRENT * 2)
+			.build();
 		WebClient client = WebClient.builder()
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)))
@@ -100,34 +104,40 @@ abstract class ReactorScenarioTests {
 			for (String name : names) {
 				Tally tally = table.computeIfAbsent(name, (key) -> new Tally());
 				int runs = RACY.contains(name) ? RACY_RUNS : OTHER_RUNS;
-				runConcurrently(runs, (id) -> client.get()
-					.uri("/scenario/" + name)
-					.header("X-Request-ID", id)
-					.retrieve()
-					.bodyToMono(new ParameterizedTypeReference<List<String>>() {
-					})
-					.doOnNext((steps) -> tally.add(id, steps)), name);
+				runConcurrently(runs,
+						(id) -> client.get()
+							.uri("/scenario/" + name)
+							.header("X-Request-ID", id)
+							.retrieve()
+							.bodyToMono(new ParameterizedTypeReference<List<String>>() {
+							})
+							.doOnNext((steps) -> tally.add(id, steps)),
+						name);
 			}
 			Tally body = table.computeIfAbsent("request-body", (key) -> new Tally());
-			runConcurrently(OTHER_RUNS, (id) -> client.post()
-				.uri("/body")
-				.header("X-Request-ID", id)
-				.contentType(MediaType.TEXT_PLAIN)
-				.body(Flux.just("a\n", "b\n", "c\n").delayElements(Duration.ofMillis(2)), String.class)
-				.retrieve()
-				.bodyToMono(new ParameterizedTypeReference<List<String>>() {
-				})
-				.doOnNext((steps) -> body.add(id, steps)), "request-body");
+			runConcurrently(OTHER_RUNS,
+					(id) -> client.post()
+						.uri("/body")
+						.header("X-Request-ID", id)
+						.contentType(MediaType.TEXT_PLAIN)
+						.body(Flux.just("a\n", "b\n", "c\n").delayElements(Duration.ofMillis(2)), String.class)
+						.retrieve()
+						.bodyToMono(new ParameterizedTypeReference<List<String>>() {
+						})
+						.doOnNext((steps) -> body.add(id, steps)),
+					"request-body");
 			Tally sse = table.computeIfAbsent("sse-stream", (key) -> new Tally());
-			runConcurrently(OTHER_RUNS, (id) -> client.get()
-				.uri("/sse")
-				.header("X-Request-ID", id)
-				.retrieve()
-				.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
-				})
-				.map(ServerSentEvent::data)
-				.collectList()
-				.doOnNext((steps) -> sse.add(id, steps)), "sse-stream");
+			runConcurrently(OTHER_RUNS,
+					(id) -> client.get()
+						.uri("/sse")
+						.header("X-Request-ID", id)
+						.retrieve()
+						.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+						})
+						.map(ServerSentEvent::data)
+						.collectList()
+						.doOnNext((steps) -> sse.add(id, steps)),
+					"sse-stream");
 		}
 		finally {
 			connections.disposeLater().block(Duration.ofSeconds(10));
@@ -139,7 +149,9 @@ abstract class ReactorScenarioTests {
 		SoftAssertions softly = new SoftAssertions();
 		table.forEach((name, tally) -> {
 			softly.assertThat(tally.requests.get()).as(name + ": requests answered").isPositive();
-			softly.assertThat(tally.pass.get()).as(name + ": steps checked").isGreaterThanOrEqualTo(tally.requests.get());
+			softly.assertThat(tally.pass.get())
+				.as(name + ": steps checked")
+				.isGreaterThanOrEqualTo(tally.requests.get());
 			softly.assertThat(tally.wrongSamples).as(name + ": steps that saw another request's ID").isEmpty();
 			if (!absentAllowed()) {
 				softly.assertThat(tally.absentSamples).as(name + ": steps that saw no ID").isEmpty();
@@ -147,7 +159,8 @@ abstract class ReactorScenarioTests {
 		});
 		softly.assertAll();
 
-		// Nothing may stay behind on any thread, once the forever-running shared source stops.
+		// Nothing may stay behind on any thread, once the forever-running shared source
+		// stops.
 		this.sharedSources.close();
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(RequestIdContextHolder.threadsHoldingContext()).isEmpty());
@@ -159,7 +172,8 @@ abstract class ReactorScenarioTests {
 			Long answered = Flux.range(0, CONCURRENT)
 				.flatMap((i) -> request.apply(name + "-" + current + "-" + i), CONCURRENT)
 				.count()
-				.timeout(Duration.ofSeconds(30), Mono.error(() -> new AssertionError(name + " run " + current + " did not finish in 30 s")))
+				.timeout(Duration.ofSeconds(30),
+						Mono.error(() -> new AssertionError(name + " run " + current + " did not finish in 30 s")))
 				.block();
 			assertThat(answered).as(name + " run " + run).isEqualTo(CONCURRENT);
 		}
@@ -180,15 +194,20 @@ abstract class ReactorScenarioTests {
 			.append(tally.wrong)
 			.append(" |\n"));
 		table.forEach((name, tally) -> {
-			tally.wrongSamples.stream().limit(3).forEach((sample) -> report.append("\nwrong in ").append(name).append(": ").append(sample));
-			tally.absentSamples.stream().limit(3).forEach((sample) -> report.append("\nabsent in ").append(name).append(": ").append(sample));
+			tally.wrongSamples.stream()
+				.limit(3)
+				.forEach((sample) -> report.append("\nwrong in ").append(name).append(": ").append(sample));
+			tally.absentSamples.stream()
+				.limit(3)
+				.forEach((sample) -> report.append("\nabsent in ").append(name).append(": ").append(sample));
 		});
 		return report.append('\n').toString();
 	}
 
 	/**
-	 * Counts of one scenario's step values: each step reports {@code name=holder|mdc}; a step
-	 * named {@code inside-item-N} belongs to the item's context, {@code <id>/item-N}.
+	 * Counts of one scenario's step values: each step reports {@code name=holder|mdc}; a
+	 * step named {@code inside-item-N} belongs to the item's context,
+	 * {@code <id>/item-N}.
 	 */
 	static final class Tally {
 
@@ -212,7 +231,8 @@ abstract class ReactorScenarioTests {
 			for (String step : steps) {
 				int equals = step.indexOf('=');
 				String name = step.substring(0, equals);
-				String expected = name.startsWith("inside-item-") ? id + "/item-" + name.substring("inside-item-".length()) : id;
+				String expected = name.startsWith("inside-item-")
+						? id + "/item-" + name.substring("inside-item-".length()) : id;
 				for (String value : step.substring(equals + 1).split("\\|", -1)) {
 					if (expected.equals(value)) {
 						this.pass.incrementAndGet();

@@ -15,10 +15,10 @@ import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 
 /**
  * Auto-configuration that carries the request context through Reactor: registers its
- * accessor with context-propagation, installs the starter's scheduler and assembly hooks and,
- * when {@code context.reactor.automatic-propagation} is set, turns on Reactor's automatic
- * propagation, all before any application bean is created. Backs off without Reactor or
- * context-propagation on the classpath.
+ * accessor with context-propagation, installs the starter's scheduler and assembly hooks
+ * and, when {@code context.reactor.automatic-propagation} is set, turns on Reactor's
+ * automatic propagation, all before any application bean is created. Backs off without
+ * Reactor or context-propagation on the classpath.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		afterName = "org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration")

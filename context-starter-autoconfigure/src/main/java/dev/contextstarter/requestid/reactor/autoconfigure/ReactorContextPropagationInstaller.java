@@ -11,9 +11,10 @@ import org.springframework.core.env.Environment;
 import dev.contextstarter.requestid.reactor.ReactorContextPropagation;
 
 /**
- * Installs the starter's Reactor propagation while the bean factory is being prepared, before
- * any application bean is created, so that a chain a bean assembles in its constructor or a
- * static field passes through the hooks like any other; removes it when the context closes.
+ * Installs the starter's Reactor propagation while the bean factory is being prepared,
+ * before any application bean is created, so that a chain a bean assembles in its
+ * constructor or a static field passes through the hooks like any other; removes it when
+ * the context closes.
  */
 final class ReactorContextPropagationInstaller implements BeanFactoryPostProcessor, PriorityOrdered, DisposableBean {
 

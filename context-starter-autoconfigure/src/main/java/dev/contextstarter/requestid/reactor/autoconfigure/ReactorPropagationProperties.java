@@ -9,10 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class ReactorPropagationProperties {
 
 	/**
-	 * Whether to also turn on Reactor's automatic context propagation, which restores every
-	 * registered ThreadLocal at every Reactor boundary. Not needed for the request context,
-	 * which the starter carries itself; turn it on for other ThreadLocals that must follow
-	 * Reactor chains. It costs close to 1 µs more per thread hop.
+	 * Whether to also turn on Reactor's automatic context propagation, which restores
+	 * every registered ThreadLocal at every Reactor boundary. Not needed for the request
+	 * context, which the starter carries itself; turn it on for other ThreadLocals that
+	 * must follow Reactor chains. It costs close to 1 µs more per thread hop.
 	 */
 	private boolean automaticPropagation;
 

@@ -21,9 +21,9 @@ import dev.contextstarter.requestid.webflux.RequestContextHttpHandler;
 
 /**
  * Auto-configuration of the inbound request context for WebFlux servers: wraps the
- * application's {@code HttpHandler}, so the context is open before Spring Security and every
- * {@code WebFilter}, and still open while error responses are built. On Reactor Netty, the
- * responses its HTTP parser sends on its own get an ID too.
+ * application's {@code HttpHandler}, so the context is open before Spring Security and
+ * every {@code WebFilter}, and still open while error responses are built. On Reactor
+ * Netty, the responses its HTTP parser sends on its own get an ID too.
  */
 @AutoConfiguration(after = RequestContextAutoConfiguration.class,
 		beforeName = "org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration")

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReactorContextPropagationAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(RequestContextAutoConfiguration.class, ReactorContextPropagationAutoConfiguration.class));
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RequestContextAutoConfiguration.class,
+				ReactorContextPropagationAutoConfiguration.class));
 
 	@Test
 	void registersAccessorAndHooksUntilTheContextCloses() {
@@ -49,7 +50,8 @@ class ReactorContextPropagationAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("context.reactor.automatic-propagation=true").run((context) -> {
 			assertThat(registered()).isTrue();
 			assertThat(Hooks.isAutomaticContextPropagationEnabled()).isTrue();
-			// Reactor now restores the context from the Reactor Context at every operator.
+			// Reactor now restores the context from the Reactor Context at every
+			// operator.
 			String seen = Mono.fromCallable(() -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 				.subscribeOn(Schedulers.boundedElastic())
 				.publishOn(Schedulers.parallel())
@@ -73,8 +75,9 @@ class ReactorContextPropagationAutoConfigurationTests {
 	private static String afterAForeignFuture(String requestId) {
 		ExecutorService foreign = Executors.newSingleThreadExecutor();
 		try {
-			return Mono.fromFuture(CompletableFuture.supplyAsync(() -> "done",
-					CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, foreign)))
+			return Mono
+				.fromFuture(CompletableFuture.supplyAsync(() -> "done",
+						CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS, foreign)))
 				.map((done) -> String.valueOf(RequestIdContextHolder.currentRequestId()))
 				.contextWrite((ctx) -> ctx.put(RequestContextAccessor.KEY, RequestIdContext.of(requestId)))
 				.block();
@@ -123,8 +126,9 @@ class ReactorContextPropagationAutoConfigurationTests {
 	}
 
 	/**
-	 * A client bean that assembles its chain once, in its constructor, as clients and caches
-	 * often do: a source that completes on a thread of its own, and a step after it.
+	 * A client bean that assembles its chain once, in its constructor, as clients and
+	 * caches often do: a source that completes on a thread of its own, and a step after
+	 * it.
 	 */
 	static final class EarlyClient implements AutoCloseable {
 
