@@ -15,6 +15,10 @@ public final class ScheduledRunContextConfigurer implements SchedulingConfigurer
 
 	private final ScheduledRunContexts contexts;
 
+	/**
+	 * Create a configurer.
+	 * @param contexts opens each run's context
+	 */
 	public ScheduledRunContextConfigurer(ScheduledRunContexts contexts) {
 		this.contexts = contexts;
 	}

@@ -25,6 +25,10 @@ public final class MdcKeyCorrelationScopeCustomizer implements CorrelationScopeC
 
 	private final Set<String> mdcKeys;
 
+	/**
+	 * Create a customizer.
+	 * @param mdcKeys the starter's MDC keys, which Brave must leave alone
+	 */
 	public MdcKeyCorrelationScopeCustomizer(Set<String> mdcKeys) {
 		this.mdcKeys = Set.copyOf(mdcKeys);
 	}
