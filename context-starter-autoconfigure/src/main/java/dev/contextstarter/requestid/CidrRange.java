@@ -43,8 +43,7 @@ public final class CidrRange {
 		String address = (slash >= 0) ? trimmed.substring(0, slash) : trimmed;
 		byte[] bytes = parseLiteral(address, notation);
 		// InetAddress turns an IPv4-mapped literal into its IPv4 address: its prefix
-		// counts
-		// the 96 bits of the mapping too.
+		// counts the 96 bits of the mapping too.
 		boolean mapped = bytes.length == 4 && address.indexOf(':') >= 0;
 		int mappingBits = mapped ? MAPPED_PREFIX_BITS : 0;
 		int maxPrefix = mappingBits + bytes.length * 8;

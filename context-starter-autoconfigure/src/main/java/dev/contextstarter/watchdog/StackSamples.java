@@ -47,8 +47,7 @@ final class StackSamples {
 		StackTraceElement app = ApplicationFrames.top(Arrays.asList(stack));
 		StackTraceElement top = stack[0];
 		// A thread that is waiting (or in blocking native I/O) is best described by what
-		// it waits
-		// in; a running one by the application code it runs.
+		// it waits in; a running one by the application code it runs.
 		boolean waiting = state != Thread.State.RUNNABLE || (top.isNativeMethod() && StallClassifier.isIo(top));
 		String leaf = (app == null || (waiting && top != app)) ? ApplicationFrames.method(top) : null;
 		String key = ((leaf != null) ? leaf : "") + "|"

@@ -339,9 +339,8 @@ public final class Watchdog implements AutoCloseable {
 			long interval = this.settings.checkInterval().toNanos();
 			long late = now - this.lastCheck - interval;
 			// Time this thread did not run is not counted against tasks: tasks take their
-			// start
-			// from the last check, so a late check would otherwise make fresh tasks look
-			// old.
+			// start from the last check, so a late check would otherwise make fresh tasks
+			// look old.
 			if (late > interval / 4) {
 				this.pauses.record(now - late, now);
 			}
@@ -446,17 +445,15 @@ public final class Watchdog implements AutoCloseable {
 		RequestIdContext context = RequestIdContextHolder.currentOf(thread);
 		if (watched instanceof TaskSlot slot && slot.start() != start) {
 			// The task ended while its stack and context were read: they may be the next
-			// task's,
-			// another request's. Like a task that ends between two checks, it is not
-			// reported.
+			// task's, another request's. Like a task that ends between two checks, it is
+			// not reported.
 			return;
 		}
 		StallCause cause = this.classifier.causeOf(watched, thread, state, stack, now);
 		if (cause == null) {
 			// Runnable but hardly run, or an event loop idle in its selector: the machine
-			// did not
-			// give the thread CPU. Not the task's fault; looked at again at the next
-			// check.
+			// did not give the thread CPU. Not the task's fault; looked at again at the
+			// next check.
 			if (watched.notBlamedStart != start) {
 				watched.notBlamedStart = start;
 				this.starved.incrementAndGet();

@@ -95,8 +95,7 @@ class WakeDecisionTests {
 				steady(Duration.ofMinutes(5)), trigger);
 		Plan plan = (Plan) decision.outcome();
 		// T, T+10 s, ..., T+300 s: the cron-like trigger continues after the completion
-		// time, the
-		// ones in between are counted by asking it ahead
+		// time, the ones in between are counted by asking it ahead
 		assertThat(plan.occurrences()).isEqualTo(31);
 		assertThat(plan.firstDue()).isEqualTo(T);
 		assertThat(plan.run().nominalTime()).isEqualTo(T.plusSeconds(300));

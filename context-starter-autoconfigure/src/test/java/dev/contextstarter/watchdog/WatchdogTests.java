@@ -171,8 +171,7 @@ class WatchdogTests {
 		// The task takes its start from the coarse clock: the last check.
 		slot.begin(this.watchdog.coarseClock().now());
 		// The next check comes 160 ms late (below the JVM pause threshold): the watchdog
-		// thread
-		// did not run, so that time says nothing about the task.
+		// thread did not run, so that time says nothing about the task.
 		this.watchdog.check(this.nanos.addAndGet(210 * MS));
 		assertThat(this.stalls).isEmpty();
 		tick(3);

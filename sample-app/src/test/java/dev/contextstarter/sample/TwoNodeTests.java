@@ -57,9 +57,8 @@ class TwoNodeTests {
 	static void stopNodes() {
 		try {
 			// In parallel: both nodes share Reactor Netty's global event loops, which the
-			// first
-			// node to close would otherwise wait for (up to 15 s) while the other still
-			// serves.
+			// first node to close would otherwise wait for (up to 15 s) while the other
+			// still serves.
 			CompletableFuture<Void> closingB = CompletableFuture.runAsync(() -> {
 				if (nodeB != null) {
 					nodeB.close();

@@ -147,8 +147,7 @@ public final class RequestContextRestoring {
 		Context downstream = actual.currentContext();
 		RequestIdContext own = serving ? written : RequestContextAccessor.current(downstream);
 		// The wrapped chain sees the written context in its Reactor Context too, so that
-		// a
-		// restoring source inside it restores that one, not the subscriber's.
+		// a restoring source inside it restores that one, not the subscriber's.
 		Context upstream = (downstream.getOrDefault(RequestContextAccessor.KEY, null) == written) ? downstream
 				: downstream.put(RequestContextAccessor.KEY, written);
 		RequestIdContext previous = RequestIdContextHolder.swap(written);

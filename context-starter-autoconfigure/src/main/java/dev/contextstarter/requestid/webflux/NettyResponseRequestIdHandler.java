@@ -83,8 +83,8 @@ public final class NettyResponseRequestIdHandler extends ChannelOutboundHandlerA
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
 		if (msg instanceof HttpResponse response && response.status().code() >= 200) {
 			// Used up by its response (HTTP/1.1 serves one request at a time per
-			// connection), so
-			// a request refused next on the same connection does not inherit it.
+			// connection), so a request refused next on the same connection does not
+			// inherit it.
 			String served = ctx.channel().attr(SERVED_REQUEST_ID).getAndSet(null);
 			if (!response.headers().contains(this.header)) {
 				response.headers().set(this.header, (served != null) ? served : this.generator.generateId());

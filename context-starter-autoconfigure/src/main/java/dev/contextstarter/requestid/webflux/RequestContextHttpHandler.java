@@ -82,21 +82,18 @@ public final class RequestContextHttpHandler implements HttpHandler {
 		String requestId = context.requestId();
 		response.getHeaders().set(this.responseHeader, requestId);
 		// Not a beforeCommit action: any commit action takes Spring off its fast commit
-		// path,
-		// which cost a small endpoint about a tenth of its CPU per request
+		// path, which cost a small endpoint about a tenth of its CPU per request
 		// (docs/benchmarks.md).
 		if (REACTOR_NETTY_PRESENT && request instanceof AbstractServerHttpRequest serverRequest) {
 			NettyResponseRequestIdHandler.rememberRequestId(serverRequest.getNativeRequest(), requestId);
 		}
 		ServerHttpRequest identified = new IdentifiedRequest(request, context);
 		// Open the context for work done while the chain is assembled; it is restored
-		// (not
-		// just cleared) when this returns, so nothing stays behind on the event loop. The
-		// subscription and every signal of the exchange (which Reactor Netty delivers on
-		// the
-		// event loop) run inside it too, and it writes the context into the Reactor
-		// Context
-		// the chain sees (no contextWrite of our own: one operator and one Context less).
+		// (not just cleared) when this returns, so nothing stays behind on the event
+		// loop. The subscription and every signal of the exchange (which Reactor Netty
+		// delivers on the event loop) run inside it too, and it writes the context into
+		// the Reactor Context the chain sees (no contextWrite of our own: one operator
+		// and one Context less).
 		try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(context)) {
 			return RequestContextRestoring.serving(this.delegate.handle(identified, response), context);
 		}

@@ -281,9 +281,8 @@ class SubscriberContextRestoringTests {
 	}
 
 	// The operators that subscribe to publishers handed to them go without a restoring
-	// step
-	// after them only where those publishers are known to deliver in their subscriber's
-	// context.
+	// step after them only where those publishers are known to deliver in their
+	// subscriber's context.
 
 	static Stream<Arguments> operatorsOnAnUnseenPublisher() {
 		return Stream.of(operator("flatMap", (unseen) -> Mono.just("request").flatMap((ignored) -> unseen)),

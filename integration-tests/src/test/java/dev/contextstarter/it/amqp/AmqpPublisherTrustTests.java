@@ -131,10 +131,8 @@ class AmqpPublisherTrustTests {
 	void brokerRefusesAPublisherNamingAnotherUser() throws Exception {
 		// Connected as guest, claiming to be the trusted user orders: RabbitMQ closes the
 		// channel instead of delivering the message. A channel of our own, not the
-		// template's
-		// cached proxy, which would open a fresh channel (without confirms) for the next
-		// call
-		// once the broker closed the first.
+		// template's cached proxy, which would open a fresh channel (without confirms)
+		// for the next call once the broker closed the first.
 		com.rabbitmq.client.ConnectionFactory rabbit = ((AbstractConnectionFactory) this.connectionFactory)
 			.getRabbitConnectionFactory();
 		try (Connection connection = rabbit.newConnection()) {
@@ -149,8 +147,7 @@ class AmqpPublisherTrustTests {
 			}).withStackTraceContaining("PRECONDITION_FAILED").withStackTraceContaining("orders");
 		}
 		// Messages on one queue with one consumer arrive in order: the forged one, had it
-		// been
-		// delivered, would be seen before this one.
+		// been delivered, would be seen before this one.
 		send("after-forgery", "guest", "chosen-" + this.run, "tenant-a");
 		Seen seen = next();
 		assertThat(seen.label()).isEqualTo("after-forgery");

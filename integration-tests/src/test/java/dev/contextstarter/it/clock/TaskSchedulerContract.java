@@ -221,9 +221,8 @@ abstract class TaskSchedulerContract {
 			task.run();
 		}, trigger);
 		// get() waits on the occurrence pending when it is called: hold the first run
-		// until a
-		// caller is parked on it, else it may already wait for the next one (an hour
-		// away)
+		// until a caller is parked on it, else it may already wait for the next one (an
+		// hour away)
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<@Nullable Object> got = new CompletableFuture<>();
 		Thread getter = new Thread(() -> {

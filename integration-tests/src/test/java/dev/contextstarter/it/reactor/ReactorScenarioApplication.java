@@ -125,15 +125,11 @@ public class ReactorScenarioApplication {
 
 		SharedSources() {
 			// Reactor's refCount can leave a subscriber that arrives while the last one
-			// leaves
-			// on the old connection (reactor-core#3487, #4289): it fails or hangs, with
-			// or
-			// without the starter's hooks, for share() and publish().refCount() alike
-			// (the
-			// figures are in the README, from RefCountRaceExperiment). A subscriber of
-			// its own
-			// keeps these two connected, in a context of its own, which no request may
-			// see.
+			// leaves on the old connection (reactor-core#3487, #4289): it fails or hangs,
+			// with or without the starter's hooks, for share() and publish().refCount()
+			// alike (the figures are in the README, from RefCountRaceExperiment). A
+			// subscriber of its own keeps these two connected, in a context of its own,
+			// which no request may see.
 			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("keeper"))) {
 				this.connections.add(this.share.subscribe());
 				this.connections.add(this.refCount.subscribe());
@@ -347,8 +343,7 @@ public class ReactorScenarioApplication {
 
 		private Publisher<?> hub(Recorder r) {
 			// Every request listens to the hub, then emits into it from its own delayed
-			// step:
-			// the others receive its values on its thread, in its context.
+			// step: the others receive its values on its thread, in its context.
 			Flux<String> received = this.shared.hub.asFlux().take(2).map(r.step("hub-received"));
 			Mono<Void> emitted = Mono.delay(Duration.ofMillis(1)).doOnNext((tick) -> {
 				for (int i = 0; i < 2; i++) {

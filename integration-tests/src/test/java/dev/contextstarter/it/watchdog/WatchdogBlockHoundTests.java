@@ -34,9 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = WatchdogTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "context.watchdog.blockhound.enabled=true",
 				// A threshold far above the 5 ms sleep: on a loaded machine BlockHound's
-				// class
-				// transformation and a late wake-up must not count as stalls of this
-				// test.
+				// class transformation and a late wake-up must not count as stalls of
+				// this test.
 				"context.watchdog.threshold=3s", "management.endpoints.web.exposure.include=watchdog" })
 class WatchdogBlockHoundTests {
 

@@ -140,10 +140,9 @@ class WatchdogLogTests {
 				.allSatisfy((answer) -> assertThat(answer).matches("(flood-\\d+) answered slept \\1"));
 			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.watchdog.stalledNow() == 0);
 			// On this shared 2-core machine the watchdog thread wakes late under the
-			// flood's load,
-			// and time it did not run is not counted against tasks: most, not always all,
-			// of the
-			// 50 blocked tasks are stalls. Enough to spend the budget several times over.
+			// flood's load, and time it did not run is not counted against tasks: most,
+			// not always all, of the 50 blocked tasks are stalls. Enough to spend the
+			// budget several times over.
 			List<String> stalledRequests = capture.stalls()
 				.stream()
 				.map((stall) -> String.valueOf(stall.requestId()))

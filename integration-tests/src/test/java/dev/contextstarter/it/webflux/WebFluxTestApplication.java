@@ -82,8 +82,7 @@ public class WebFluxTestApplication {
 		@GetMapping("/remote-address")
 		Mono<String> remoteAddress(ServerWebExchange exchange) {
 			// The client address as the application sees it: rewritten from forwarded
-			// headers
-			// by the framework and native strategies.
+			// headers by the framework and native strategies.
 			return Mono.just(String.valueOf(exchange.getRequest().getRemoteAddress()));
 		}
 

@@ -25,10 +25,8 @@ class EmbeddedBrokerConfiguration {
 	}
 
 	// Boot uses a RabbitConnectionDetails bean instead of spring.rabbitmq.host/port, the
-	// way
-	// Testcontainers and Docker Compose connections work; depending on the broker bean
-	// makes
-	// the connection factory wait until the broker is up.
+	// way Testcontainers and Docker Compose connections work; depending on the broker
+	// bean makes the connection factory wait until the broker is up.
 	@Bean
 	RabbitConnectionDetails embeddedBrokerConnectionDetails(EmbeddedAmqpBroker broker) {
 		return () -> List.of(new RabbitConnectionDetails.Address(broker.host(), broker.port()));

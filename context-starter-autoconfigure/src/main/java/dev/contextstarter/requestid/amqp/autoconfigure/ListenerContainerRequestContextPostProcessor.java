@@ -133,9 +133,8 @@ final class ListenerContainerRequestContextPostProcessor implements BeanPostProc
 	}
 
 	// Spring AMQP has no public getters for these. Should one disappear, that part is
-	// skipped
-	// rather than replacing what the application configured (the auto-configuration tests
-	// fail).
+	// skipped rather than replacing what the application configured (the
+	// auto-configuration tests fail).
 	private static @Nullable Method accessible(@Nullable Method method) {
 		if (method != null) {
 			ReflectionUtils.makeAccessible(method);

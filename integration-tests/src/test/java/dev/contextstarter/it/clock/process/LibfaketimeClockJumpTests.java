@@ -109,9 +109,8 @@ class LibfaketimeClockJumpTests {
 		this.plain.awaitFiringCount(plainMark + 3, STEP);
 		List<Firing> afterForward = this.child.firingsFrom(awareMark);
 		// at most one coalesced run for the hour of missed occurrences (none when the
-		// jump
-		// landed while a run was in progress: the next run is then computed on the new
-		// clock)
+		// jump landed while a run was in progress: the next run is then computed on the
+		// new clock)
 		List<Firing> coalesced = afterForward.stream().filter((f) -> "MISFIRE".equals(f.reason())).toList();
 		assertThat(coalesced).hasSizeLessThanOrEqualTo(1)
 			.allSatisfy((f) -> assertThat(f.missed()).isBetween(1795L, 1805L));
@@ -264,10 +263,8 @@ class LibfaketimeClockJumpTests {
 			builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
 			builder.environment().put("FAKETIME_NO_CACHE", "1");
 			// libfaketime's pthread_cond_timedwait "monotonic fix" makes every JVM wait
-			// slow and
-			// inexact (a 500 ms sleep took seconds, startup minutes); the JVM waits on
-			// the
-			// monotonic clock, which is not faked, so the fix is not needed
+			// slow and inexact (a 500 ms sleep took seconds, startup minutes); the JVM
+			// waits on the monotonic clock, which is not faked, so the fix is not needed
 			builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
 			builder.environment().put("FAKETIME_TIMESTAMP_FILE", offsetFile.toString());
 			return new Child(name, builder.start());
