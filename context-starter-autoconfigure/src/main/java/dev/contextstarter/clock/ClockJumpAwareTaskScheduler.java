@@ -62,7 +62,9 @@ import dev.contextstarter.support.ListenerCalls;
  * whose answers depend on nothing but the context, are asked ahead, to count missed
  * occurrences and to find where to resume after the wall clock went back.
  * <p>
- * A running task can read {@link ScheduledRun#current()}.
+ * A running task can read {@link ScheduledRun#current()}; with
+ * {@link #setRequestIds(ScheduledRunRequestIds)} the run carries the request ID it runs
+ * under.
  */
 public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBean {
 
@@ -85,6 +87,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	private Function<String, WallTaskPolicy> policies = (name) -> WallTaskPolicy.DEFAULT;
 
 	private List<ScheduledRunListener> listeners = List.of();
+
+	private ScheduledRunRequestIds requestIds = (task) -> null;
 
 	/** {@code null}: Spring's defaults, chosen per task kind. */
 	private volatile @Nullable ErrorHandler errorHandler;
@@ -194,6 +198,14 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	 */
 	public void setListeners(List<? extends ScheduledRunListener> listeners) {
 		this.listeners = List.copyOf(listeners);
+	}
+
+	/**
+	 * Set where the request ID of each run ({@link ScheduledRun#requestId()}) comes from.
+	 * @param requestIds gives the ID a run of a task runs under
+	 */
+	public void setRequestIds(ScheduledRunRequestIds requestIds) {
+		this.requestIds = Objects.requireNonNull(requestIds, "requestIds must not be null");
 	}
 
 	/**
@@ -328,6 +340,20 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		}
 	}
 
+	/**
+	 * Return {@code run} with the request ID it runs under; a failing source leaves it
+	 * without one rather than stopping the run.
+	 */
+	ScheduledRun withRequestId(ScheduledRun run, Runnable task) {
+		try {
+			return run.withRequestId(this.requestIds.requestIdOfNextRun(task));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Request ID source {} failed for scheduled task {}", this.requestIds, run.task(), ex);
+			return run;
+		}
+	}
+
 	void notifyRun(ScheduledRun run) {
 		ListenerCalls.callEach(this.listeners, (listener) -> listener.onRun(run), logger);
 	}
@@ -376,7 +402,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		@Override
 		public void run() {
 			Instant now = ClockJumpAwareTaskScheduler.this.timeSource.wallTime();
-			ScheduledRun run = new ScheduledRun(this.name, now, now, 0, RunReason.ELAPSED);
+			ScheduledRun run = withRequestId(new ScheduledRun(this.name, now, now, 0, RunReason.ELAPSED, null),
+					this.task);
 			notifyRun(run);
 			run.runWith(this.task);
 		}

@@ -15,8 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param missedCount for a {@code fire-once} run, the other occurrences more than the
  * grace period late that it stands for; otherwise 0
  * @param reason why the task runs now
+ * @param requestId the request ID the run runs under: the fresh ID of the run's own
+ * context when every {@code @Scheduled} run opens one
+ * ({@code context.scheduling.new-context-per-run}), otherwise the ID of the context the
+ * task was scheduled under (for example a request's); {@code null} when it runs under
+ * none, or when the scheduler was given no {@link ScheduledRunRequestIds}
  */
-public record ScheduledRun(String task, Instant nominalTime, Instant actualTime, long missedCount, RunReason reason) {
+public record ScheduledRun(String task, Instant nominalTime, Instant actualTime, long missedCount, RunReason reason,
+		@Nullable String requestId) {
 
 	private static final ThreadLocal<@Nullable ScheduledRun> CURRENT = new ThreadLocal<>();
 
@@ -36,6 +42,13 @@ public record ScheduledRun(String task, Instant nominalTime, Instant actualTime,
 	public Duration lateness() {
 		Duration lateness = Duration.between(this.nominalTime, this.actualTime);
 		return lateness.isNegative() ? Duration.ZERO : lateness;
+	}
+
+	/**
+	 * Return this run with the request ID it runs under.
+	 */
+	ScheduledRun withRequestId(@Nullable String requestId) {
+		return new ScheduledRun(this.task, this.nominalTime, this.actualTime, this.missedCount, this.reason, requestId);
 	}
 
 	void runWith(Runnable task) {

@@ -8,7 +8,8 @@ public interface ScheduledRunListener {
 
 	/**
 	 * A task is about to run.
-	 * @param run the run
+	 * @param run the run, with the {@link ScheduledRun#requestId() request ID} it is
+	 * about to run under
 	 */
 	default void onRun(ScheduledRun run) {
 	}

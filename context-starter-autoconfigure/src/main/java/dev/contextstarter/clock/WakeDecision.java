@@ -134,7 +134,7 @@ final class WakeDecision {
 	private static ScheduledRun runOf(TaskState state, Rules rules, Instant nominal, Instant now, long missed,
 			RunReason reason) {
 		boolean repeat = state.highWater() != null && !nominal.isAfter(state.highWater());
-		return new ScheduledRun(rules.name(), nominal, now, missed, repeat ? RunReason.RERUN : reason);
+		return new ScheduledRun(rules.name(), nominal, now, missed, repeat ? RunReason.RERUN : reason, null);
 	}
 
 	/**

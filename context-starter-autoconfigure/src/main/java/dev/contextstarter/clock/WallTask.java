@@ -235,7 +235,7 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 	}
 
 	private void runAndReschedule(Plan plan) {
-		ScheduledRun run = plan.run();
+		ScheduledRun run = this.scheduler.withRequestId(plan.run(), this.runnable);
 		if (plan.misfire() != null) {
 			this.scheduler.notifyMisfire(this.name, plan.misfire(), plan.occurrences());
 			logger.warn("Scheduled task {} runs once for {} occurrence(s) from {} to {} (misfire policy fire-once)",

@@ -3,7 +3,6 @@ package dev.contextstarter.clock.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,28 +29,14 @@ public class ClockEndpoint {
 
 	private final @Nullable ClockJumpAwareTaskScheduler scheduler;
 
-	private final Function<String, @Nullable String> lastRunRequestIds;
-
 	/**
 	 * Create the endpoint.
 	 * @param detector the detector
 	 * @param scheduler the scheduler, or {@code null} when scheduling is not in use
 	 */
 	public ClockEndpoint(ClockJumpDetector detector, @Nullable ClockJumpAwareTaskScheduler scheduler) {
-		this(detector, scheduler, (task) -> null);
-	}
-
-	/**
-	 * Create the endpoint.
-	 * @param detector the detector
-	 * @param scheduler the scheduler, or {@code null} when scheduling is not in use
-	 * @param lastRunRequestIds the request ID of a task's latest run, by task name
-	 */
-	public ClockEndpoint(ClockJumpDetector detector, @Nullable ClockJumpAwareTaskScheduler scheduler,
-			Function<String, @Nullable String> lastRunRequestIds) {
 		this.detector = detector;
 		this.scheduler = scheduler;
-		this.lastRunRequestIds = lastRunRequestIds;
 	}
 
 	/**
@@ -72,10 +57,8 @@ public class ClockEndpoint {
 			.map(ProcessStallEvent.class::cast)
 			.map(StallDescriptor::of)
 			.toList();
-		List<TaskDescriptor> tasks = (this.scheduler != null) ? this.scheduler.wallTasks()
-			.stream()
-			.map((info) -> TaskDescriptor.of(info, this.lastRunRequestIds.apply(info.task())))
-			.toList() : List.of();
+		List<TaskDescriptor> tasks = (this.scheduler != null)
+				? this.scheduler.wallTasks().stream().map(TaskDescriptor::of).toList() : List.of();
 		Instant lastCheck = this.detector.lastCheck();
 		return new ClockDescriptor(seconds(this.detector.currentSkew()),
 				(lastCheck != null) ? lastCheck.toString() : null, seconds(this.detector.getCheckInterval()), jumps,
@@ -151,8 +134,8 @@ public class ClockEndpoint {
 	 * @param lastRunReason why its latest run ran: {@code on-time}, {@code late},
 	 * {@code misfire} or {@code rerun}
 	 * @param lastRunMissedCount occurrences folded into its latest run
-	 * @param lastRunRequestId request ID of its latest run, when each run opens its own
-	 * context
+	 * @param lastRunRequestId request ID of its latest run
+	 * ({@link ScheduledRun#requestId()})
 	 * @param misfirePolicy its misfire policy: {@code fire-once} or {@code skip}
 	 * @param backwardPolicy its backward policy: {@code auto}, {@code hold} or
 	 * {@code rerun}
@@ -163,12 +146,12 @@ public class ClockEndpoint {
 			@Nullable String lastRunReason, long lastRunMissedCount, @Nullable String lastRunRequestId,
 			String misfirePolicy, String backwardPolicy, double graceSeconds) {
 
-		static TaskDescriptor of(WallTaskInfo info, @Nullable String lastRunRequestId) {
+		static TaskDescriptor of(WallTaskInfo info) {
 			ScheduledRun run = info.lastRun();
 			return new TaskDescriptor(info.task(), info.trigger(), text(info.nextNominalTime()),
 					text(info.highWaterMark()), (run != null) ? text(run.nominalTime()) : null,
 					(run != null) ? text(run.actualTime()) : null, (run != null) ? EnumSpelling.of(run.reason()) : null,
-					(run != null) ? run.missedCount() : 0, lastRunRequestId,
+					(run != null) ? run.missedCount() : 0, (run != null) ? run.requestId() : null,
 					EnumSpelling.of(info.policy().misfirePolicy()), EnumSpelling.of(info.policy().backwardPolicy()),
 					seconds(info.policy().grace()));
 		}

@@ -22,6 +22,7 @@ import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
 import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
 import dev.contextstarter.clock.ClockJumpDetector;
 import dev.contextstarter.clock.ScheduledRunListener;
+import dev.contextstarter.clock.ScheduledRunRequestIds;
 import dev.contextstarter.clock.TimeSource;
 import dev.contextstarter.support.PhasedLifecycle;
 
@@ -71,7 +72,8 @@ public final class ClockAutoConfiguration {
 
 		@Bean(name = "taskScheduler")
 		ClockJumpAwareTaskScheduler taskScheduler(ObjectProvider<ThreadPoolTaskSchedulerBuilder> builder,
-				TimeSource timeSource, ClockProperties properties, ObjectProvider<ScheduledRunListener> listeners) {
+				TimeSource timeSource, ClockProperties properties, ObjectProvider<ScheduledRunListener> listeners,
+				ObjectProvider<ScheduledRunRequestIds> requestIds) {
 			// configured in place by Boot's builder, so a customizer's ErrorHandler
 			// reaches every task
 			ClockJumpAwareTaskScheduler scheduler = ClockJumpAwareTaskScheduler.decorate(
@@ -80,6 +82,7 @@ public final class ClockAutoConfiguration {
 			ClockProperties.Scheduler settings = properties.getScheduler();
 			scheduler.setPolicyResolver(settings::policyOf);
 			scheduler.setListeners(listeners.orderedStream().toList());
+			requestIds.ifUnique(scheduler::setRequestIds);
 			return scheduler;
 		}
 

@@ -13,7 +13,6 @@ import dev.contextstarter.autoconfigure.ConditionalOnContextFeature;
 import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
 import dev.contextstarter.clock.ClockJumpDetector;
 import dev.contextstarter.clock.actuate.ClockEndpoint;
-import dev.contextstarter.requestid.task.ScheduledRunContexts;
 
 /**
  * The {@code clock} actuator endpoint.
@@ -28,11 +27,8 @@ public final class ClockEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClockEndpoint clockEndpoint(ClockJumpDetector detector, ObjectProvider<ClockJumpAwareTaskScheduler> scheduler,
-			ObjectProvider<ScheduledRunContexts> runContexts) {
-		ScheduledRunContexts contexts = runContexts.getIfUnique();
-		return new ClockEndpoint(detector, scheduler.getIfUnique(),
-				(contexts != null) ? contexts::lastRequestId : (task) -> null);
+	ClockEndpoint clockEndpoint(ClockJumpDetector detector, ObjectProvider<ClockJumpAwareTaskScheduler> scheduler) {
+		return new ClockEndpoint(detector, scheduler.getIfUnique());
 	}
 
 }

@@ -3,8 +3,6 @@ package dev.contextstarter.requestid.task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -19,9 +17,11 @@ import dev.contextstarter.requestid.RequestIdContextHolder;
 import dev.contextstarter.requestid.RequestIdPolicy;
 
 /**
- * Opens a fresh request context, with a new ID, for every run of a scheduled task, and
- * remembers the ID of each task's latest finished run (the {@code clock} endpoint shows
- * it).
+ * Opens a fresh request context, with a new ID, for every run of a scheduled task.
+ * <p>
+ * A scheduler that describes each run before it starts (the clock-jump-aware one) learns
+ * the run's ID from {@link #requestIdOfNextRun(Runnable)}, which makes the ID the run
+ * then opens its context with.
  * <p>
  * While a run lasts its task's name (for {@code @Scheduled} methods, the qualified method
  * name) is in the MDC under the configured key; it is not a context field, so it is not
@@ -32,8 +32,6 @@ public final class ScheduledRunContexts {
 	private final RequestIdPolicy policy;
 
 	private final @Nullable String taskMdcKey;
-
-	private final Map<String, String> lastRequestIds = new ConcurrentHashMap<>();
 
 	/**
 	 * Create the run contexts.
@@ -64,24 +62,22 @@ public final class ScheduledRunContexts {
 	}
 
 	/**
-	 * Return the request ID of a task's latest finished run.
-	 * @param task the task's name
-	 * @return the ID, or {@code null} when the task has not run yet
+	 * Return the request ID the run of {@code task} about to start on this thread will
+	 * run under: for a task wrapped here, a new ID, which that run's fresh context then
+	 * uses; for any other task, the ID of the current context, which is the one it runs
+	 * under.
+	 * @param task the task as handed to the scheduler
+	 * @return the ID, or {@code null} when the run has none
 	 */
-	public @Nullable String lastRequestId(String task) {
-		return this.lastRequestIds.get(task);
+	public @Nullable String requestIdOfNextRun(Runnable task) {
+		if (task instanceof FreshContextRunnable fresh && fresh.owner() == this) {
+			return fresh.reserveId();
+		}
+		return RequestIdContextHolder.currentRequestId();
 	}
 
-	/**
-	 * Return the request ID of every task's latest finished run.
-	 * @return the IDs, by task name
-	 */
-	Map<String, String> lastRequestIds() {
-		return Map.copyOf(this.lastRequestIds);
-	}
-
-	private void run(Runnable task, String name) {
-		RequestIdContext context = RequestIdContext.of(this.policy.newId());
+	private void run(Runnable task, String name, @Nullable String reservedId) {
+		RequestIdContext context = RequestIdContext.of((reservedId != null) ? reservedId : this.policy.newId());
 		String key = this.taskMdcKey;
 		String previousName = (key != null) ? MDC.get(key) : null;
 		if (key != null) {
@@ -91,8 +87,6 @@ public final class ScheduledRunContexts {
 			task.run();
 		}
 		finally {
-			// recorded when the run ends, as the scheduler records its last run
-			this.lastRequestIds.put(name, context.requestId());
 			if (key != null) {
 				if (previousName != null) {
 					MDC.put(key, previousName);
@@ -114,14 +108,32 @@ public final class ScheduledRunContexts {
 
 		private final String name;
 
+		/**
+		 * The ID made for the next run by {@link #requestIdOfNextRun}; runs of one task
+		 * do not overlap, and each run takes it.
+		 */
+		private volatile @Nullable String reservedId;
+
 		FreshContextRunnable(Runnable task) {
 			this.task = task;
 			this.name = task.toString();
 		}
 
+		ScheduledRunContexts owner() {
+			return ScheduledRunContexts.this;
+		}
+
+		String reserveId() {
+			String id = ScheduledRunContexts.this.policy.newId();
+			this.reservedId = id;
+			return id;
+		}
+
 		@Override
 		public void run() {
-			ScheduledRunContexts.this.run(this.task, this.name);
+			String reserved = this.reservedId;
+			this.reservedId = null;
+			ScheduledRunContexts.this.run(this.task, this.name, reserved);
 		}
 
 		@Override

@@ -18,7 +18,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.contextstarter.clock.ClockJumpAwareTaskScheduler;
 import dev.contextstarter.clock.actuate.ClockEndpoint;
 import dev.contextstarter.clock.actuate.ClockEndpoint.TaskDescriptor;
-import dev.contextstarter.requestid.task.ScheduledRunContexts;
 import dev.contextstarter.test.RequestContextLeakCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,9 +42,6 @@ class TaskContextTests {
 	@Autowired
 	TaskTestApplication.Ticker ticker;
 
-	@Autowired
-	ScheduledRunContexts scheduledRunContexts;
-
 	@Test
 	void asyncMethodRunsUnderTheRequestsId(CapturedOutput output) {
 		String body = get("/async", "async-1");
@@ -58,7 +54,8 @@ class TaskContextTests {
 
 	@Test
 	void taskSchedulerRunsALaterTaskUnderTheRequestsId(CapturedOutput output) {
-		assertThat(get("/later", "later-1")).isEqualTo("later-1");
+		// the MDC, then ScheduledRun.current().requestId()
+		assertThat(get("/later", "later-1")).isEqualTo("later-1 later-1");
 		assertThat(logLine(output, "scheduled later")).contains("[later-1] ");
 	}
 
@@ -89,15 +86,23 @@ class TaskContextTests {
 		finally {
 			this.ticker.recording = false;
 		}
-		List<String> ids = List.copyOf(this.ticker.runIds);
+		List<String> ids = sameIdEverywhere(this.ticker.runIds);
 		assertThat(ids).doesNotHaveDuplicates().allMatch((id) -> UUID_V4.matcher(id).matches());
 		List<String> lines = output.getOut().lines().filter((line) -> line.endsWith(": scheduled tick")).toList();
 		for (String id : ids) {
 			assertThat(lines).anySatisfy((line) -> assertThat(line).contains("[" + id + "] "));
 		}
-		String task = TaskTestApplication.Ticker.class.getName() + ".tick";
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(this.scheduledRunContexts.lastRequestId(task)).matches(UUID_V4));
+	}
+
+	/**
+	 * Each run's {@code ScheduledRun}, holder and MDC IDs, which must agree; return them.
+	 */
+	static List<String> sameIdEverywhere(List<TaskTestApplication.RunIds> runs) {
+		return runs.stream().map((run) -> {
+			assertThat(run.holder()).as("holder's ID").isEqualTo(run.scheduledRun());
+			assertThat(run.mdc()).as("MDC's ID").isEqualTo(run.scheduledRun());
+			return run.scheduledRun();
+		}).toList();
 	}
 
 	@Autowired(required = false)
@@ -107,17 +112,23 @@ class TaskContextTests {
 	ClockEndpoint clockEndpoint;
 
 	@Test
-	void clockEndpointShowsTheIdOfACronTasksLatestRun() {
+	void aCronRunsScheduledRunCarriesItsOwnIdWhichTheClockEndpointShowsForTheLatestRun() {
 		String task = TaskTestApplication.Ticker.class.getName() + ".everySecond";
+		int before = this.ticker.cronIds.size();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.ticker.cronIds.size() >= before + 2);
+		List<String> ids = sameIdEverywhere(this.ticker.cronIds);
+		assertThat(ids).doesNotHaveDuplicates().allMatch((id) -> UUID_V4.matcher(id).matches());
+		// the endpoint shows the latest finished run: wait until the latest run recorded
+		// has finished
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			List<TaskTestApplication.RunIds> runs = List.copyOf(this.ticker.cronIds);
 			TaskDescriptor descriptor = this.clockEndpoint.clock()
 				.wallTasks()
 				.stream()
 				.filter((each) -> each.task().equals(task))
 				.findFirst()
 				.orElseThrow();
-			assertThat(descriptor.lastRunRequestId()).matches(UUID_V4);
-			assertThat(this.ticker.cronIds).contains(descriptor.lastRunRequestId());
+			assertThat(descriptor.lastRunRequestId()).isEqualTo(runs.get(runs.size() - 1).scheduledRun());
 		});
 	}
 

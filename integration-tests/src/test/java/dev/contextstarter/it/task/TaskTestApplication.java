@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
+import dev.contextstarter.clock.ScheduledRun;
 import dev.contextstarter.requestid.RequestIdContextHolder;
 
 /**
@@ -84,28 +85,44 @@ public class TaskTestApplication {
 	}
 
 	/**
-	 * A {@code @Scheduled} task that records the ID each run sees, while a test wants it
-	 * to.
+	 * {@code @Scheduled} tasks that record the IDs each run sees (the fixed-delay one
+	 * while a test wants it to).
 	 */
 	static class Ticker {
 
-		final List<String> runIds = new CopyOnWriteArrayList<>();
+		final List<RunIds> runIds = new CopyOnWriteArrayList<>();
 
 		volatile boolean recording;
 
-		final List<String> cronIds = new CopyOnWriteArrayList<>();
+		final List<RunIds> cronIds = new CopyOnWriteArrayList<>();
 
 		@Scheduled(fixedDelay = 50)
 		void tick() {
 			if (this.recording) {
 				logger.info("scheduled tick");
-				this.runIds.add(mdc());
+				this.runIds.add(RunIds.now());
 			}
 		}
 
 		@Scheduled(cron = "* * * * * *")
 		void everySecond() {
-			this.cronIds.add(mdc());
+			this.cronIds.add(RunIds.now());
+		}
+
+	}
+
+	/**
+	 * The request IDs one run sees, read in the run.
+	 *
+	 * @param scheduledRun {@code ScheduledRun.current().requestId()}
+	 * @param holder {@code RequestIdContextHolder.currentRequestId()}
+	 * @param mdc the MDC's {@code requestId}
+	 */
+	record RunIds(String scheduledRun, String holder, String mdc) {
+
+		static RunIds now() {
+			return new RunIds(scheduledRunId(), String.valueOf(RequestIdContextHolder.currentRequestId()),
+					TaskTestApplication.mdc());
 		}
 
 	}
@@ -142,7 +159,7 @@ public class TaskTestApplication {
 			CompletableFuture<String> seen = new CompletableFuture<>();
 			this.taskScheduler.schedule(() -> {
 				logger.info("scheduled later");
-				seen.complete(mdc());
+				seen.complete(mdc() + " " + scheduledRunId());
 			}, Instant.now().plusMillis(200));
 			return Mono.fromFuture(seen);
 		}
@@ -181,6 +198,11 @@ public class TaskTestApplication {
 
 	static String mdc() {
 		return String.valueOf(MDC.get("requestId"));
+	}
+
+	static String scheduledRunId() {
+		ScheduledRun run = ScheduledRun.current();
+		return (run != null) ? String.valueOf(run.requestId()) : "no run";
 	}
 
 }
