@@ -41,8 +41,9 @@ import dev.contextstarter.requestid.reactor.RequestContextRestoring.RestoringPub
  * hooks).</li>
  * </ul>
  * Reactor offers no public way to reach these operators' publishers or functions, so this
- * reads their fields and calls their constructors through method handles. Where that
- * cannot be done (another Reactor version, a sealed module), the operator keeps its
+ * reads their fields and calls their constructors through method handles; it reads the
+ * source of any of Reactor's operators the same way ({@link #sourceOf(Object)}). Where
+ * that cannot be done (another Reactor version, a sealed module), the operator keeps its
  * restoring step, as before; a line at DEBUG says so.
  */
 final class InnerOperators {
@@ -56,40 +57,66 @@ final class InnerOperators {
 
 	// Static final, so that the JIT compiles each call through them like a direct call.
 
-	private static final MethodHandle MONO_FLAT_MAP_MAPPER = getter("MonoFlatMap", "mapper");
+	private static final MethodHandle MONO_FLAT_MAP_MAPPER = getter("MonoFlatMap", "mapper", Function.class);
 
-	private static final MethodHandle MONO_FLAT_MAP_NEW = constructor("MonoFlatMap", Mono.class, Function.class);
-
-	private static final MethodHandle MONO_ON_ERROR_RESUME_FACTORY = getter("MonoOnErrorResume", "nextFactory");
-
-	private static final MethodHandle MONO_ON_ERROR_RESUME_NEW = constructor("MonoOnErrorResume", Mono.class,
+	private static final MethodHandle MONO_FLAT_MAP_NEW = constructor("MonoFlatMap", Mono.class, Mono.class,
 			Function.class);
 
-	private static final MethodHandle MONO_DEFER_SUPPLIER = getter("MonoDefer", "supplier");
+	private static final MethodHandle MONO_ON_ERROR_RESUME_FACTORY = getter("MonoOnErrorResume", "nextFactory",
+			Function.class);
 
-	private static final MethodHandle MONO_DEFER_NEW = constructor("MonoDefer", Supplier.class);
+	private static final MethodHandle MONO_ON_ERROR_RESUME_NEW = constructor("MonoOnErrorResume", Mono.class,
+			Mono.class, Function.class);
+
+	private static final MethodHandle MONO_DEFER_SUPPLIER = getter("MonoDefer", "supplier", Supplier.class);
+
+	private static final MethodHandle MONO_DEFER_NEW = constructor("MonoDefer", Mono.class, Supplier.class);
 
 	private static final MethodHandle MONO_DEFER_CONTEXTUAL_FACTORY = getter("MonoDeferContextual",
-			"contextualMonoFactory");
+			"contextualMonoFactory", Function.class);
 
-	private static final MethodHandle MONO_DEFER_CONTEXTUAL_NEW = constructor("MonoDeferContextual", Function.class);
+	private static final MethodHandle MONO_DEFER_CONTEXTUAL_NEW = constructor("MonoDeferContextual", Mono.class,
+			Function.class);
 
-	private static final MethodHandle CONCAT_MAP_MAPPER = getter("FluxConcatMapNoPrefetch", "mapper");
+	private static final MethodHandle CONCAT_MAP_MAPPER = getter("FluxConcatMapNoPrefetch", "mapper", Function.class);
 
-	private static final MethodHandle CONCAT_MAP_ERROR_MODE = getter("FluxConcatMapNoPrefetch", "errorMode");
+	private static final MethodHandle CONCAT_MAP_ERROR_MODE = getter("FluxConcatMapNoPrefetch", "errorMode",
+			Object.class);
 
-	private static final MethodHandle CONCAT_MAP_NEW = constructor("FluxConcatMapNoPrefetch", Flux.class,
+	private static final MethodHandle CONCAT_MAP_NEW = constructor("FluxConcatMapNoPrefetch", Flux.class, Flux.class,
 			Function.class, "FluxConcatMap$ErrorMode");
 
-	private static final MethodHandle IGNORE_THEN_IGNORED = getter("MonoIgnoreThen", "ignore");
+	private static final MethodHandle IGNORE_THEN_IGNORED = getter("MonoIgnoreThen", "ignore", Object[].class);
 
-	private static final MethodHandle IGNORE_THEN_LAST = getter("MonoIgnoreThen", "last");
+	private static final MethodHandle IGNORE_THEN_LAST = getter("MonoIgnoreThen", "last", Object.class);
 
-	private static final MethodHandle CONCAT_ARRAY_SOURCES = getter("FluxConcatArray", "array");
+	private static final MethodHandle CONCAT_ARRAY_SOURCES = getter("FluxConcatArray", "array", Object[].class);
 
-	private static final MethodHandle ZIP_SOURCES = getter("MonoZip", "sources");
+	private static final MethodHandle ZIP_SOURCES = getter("MonoZip", "sources", Object[].class);
 
-	private static final MethodHandle SWITCH_IF_EMPTY_OTHER = getter("MonoSwitchIfEmpty", "other");
+	private static final MethodHandle SWITCH_IF_EMPTY_OTHER = getter("MonoSwitchIfEmpty", "other", Object.class);
+
+	// The sources of Reactor's operators, read from their fields: no Scannable call (an
+	// interface check, see RequestContextHooks.parentOf) and no megamorphic scanUnsafe.
+
+	private static final MethodHandle MONO_OPERATOR_SOURCE = getter("MonoOperator", "source", Object.class);
+
+	private static final MethodHandle FLUX_OPERATOR_SOURCE = getter("FluxOperator", "source", Object.class);
+
+	private static final Class<?> MONO_FROM_FLUX = reactorClass("MonoFromFluxOperator");
+
+	private static final MethodHandle MONO_FROM_FLUX_SOURCE = getter("MonoFromFluxOperator", "source", Object.class);
+
+	private static final Class<?> FLUX_FROM_MONO = reactorClass("FluxFromMonoOperator");
+
+	private static final MethodHandle FLUX_FROM_MONO_SOURCE = getter("FluxFromMonoOperator", "source", Object.class);
+
+	private static final boolean SOURCES_REACHABLE = MONO_FROM_FLUX != Unreachable.class
+			&& FLUX_FROM_MONO != Unreachable.class
+			&& found(MONO_OPERATOR_SOURCE, FLUX_OPERATOR_SOURCE, MONO_FROM_FLUX_SOURCE, FLUX_FROM_MONO_SOURCE);
+
+	/** What {@link #sourceOf(Object)} returns for a publisher it cannot read. */
+	static final Object UNKNOWN = new Object();
 
 	private InnerOperators() {
 	}
@@ -124,53 +151,94 @@ final class InnerOperators {
 		return type.getName().startsWith(REACTOR_PACKAGE);
 	}
 
-	/** {@code (Object operator) -> Object field}. */
-	private static MethodHandle getter(String type, String field) {
+	/**
+	 * The source of one of Reactor's operators, read from its field.
+	 * @param publisher an assembled publisher
+	 * @return its source (or {@code null}), or {@link #UNKNOWN} when {@code publisher} is
+	 * none of Reactor's operator base classes or their fields are out of reach
+	 */
+	static @Nullable Object sourceOf(Object publisher) {
 		try {
-			Class<?> operator = Class.forName(REACTOR_PACKAGE + type, false, Flux.class.getClassLoader());
-			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(operator, MethodHandles.lookup());
-			return lookup.unreflectGetter(operator.getDeclaredField(field))
-				.asType(MethodType.methodType(Object.class, Object.class));
+			if (!SOURCES_REACHABLE) {
+				return UNKNOWN;
+			}
+			if (publisher instanceof MonoOperator<?, ?>) {
+				return (Object) MONO_OPERATOR_SOURCE.invokeExact(publisher);
+			}
+			if (publisher instanceof FluxOperator<?, ?>) {
+				return (Object) FLUX_OPERATOR_SOURCE.invokeExact(publisher);
+			}
+			// Class.isInstance of a constant class compiles like instanceof.
+			if (MONO_FROM_FLUX.isInstance(publisher)) {
+				return (Object) MONO_FROM_FLUX_SOURCE.invokeExact(publisher);
+			}
+			if (FLUX_FROM_MONO.isInstance(publisher)) {
+				return (Object) FLUX_FROM_MONO_SOURCE.invokeExact(publisher);
+			}
+			return UNKNOWN;
 		}
-		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			return missing(type, ex, MethodType.methodType(Object.class, Object.class));
+		catch (Throwable ex) {
+			return UNKNOWN;
+		}
+	}
+
+	/** A class of Reactor's, or one no object is an instance of when out of reach. */
+	private static Class<?> reactorClass(String type) {
+		try {
+			return Class.forName(REACTOR_PACKAGE + type, false, Flux.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			logger.debug("Reactor's {} is out of reach ({})", type, ex.toString());
+			return Unreachable.class;
 		}
 	}
 
 	/**
-	 * {@code (parameters...) -> Object operator}; a parameter given by name is passed as
-	 * Object.
+	 * {@code (Object operator) -> returned field}; the field's declared type must be
+	 * assignable to {@code returned}, so that no interface check is made.
 	 */
-	private static MethodHandle constructor(String type, Object... parameters) {
+	private static MethodHandle getter(String type, String field, Class<?> returned) {
+		MethodType methodType = MethodType.methodType(returned, Object.class);
+		try {
+			Class<?> operator = Class.forName(REACTOR_PACKAGE + type, false, Flux.class.getClassLoader());
+			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(operator, MethodHandles.lookup());
+			return lookup.unreflectGetter(operator.getDeclaredField(field)).asType(methodType);
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			return missing(type, ex, methodType);
+		}
+	}
+
+	/**
+	 * {@code (parameters...) -> created}; a parameter given by name is passed as Object.
+	 */
+	private static MethodHandle constructor(String type, Class<?> created, Object... parameters) {
 		Class<?>[] declared = new Class<?>[parameters.length];
 		Class<?>[] passed = new Class<?>[parameters.length];
+		for (int i = 0; i < parameters.length; i++) {
+			passed[i] = (parameters[i] instanceof Class<?> parameter) ? parameter : Object.class;
+		}
+		MethodType methodType = MethodType.methodType(created, passed);
 		try {
 			ClassLoader loader = Flux.class.getClassLoader();
 			for (int i = 0; i < parameters.length; i++) {
-				boolean named = parameters[i] instanceof String;
-				declared[i] = named ? Class.forName(REACTOR_PACKAGE + parameters[i], false, loader)
-						: (Class<?>) parameters[i];
-				passed[i] = named ? Object.class : declared[i];
+				declared[i] = (parameters[i] instanceof String name)
+						? Class.forName(REACTOR_PACKAGE + name, false, loader) : (Class<?>) parameters[i];
 			}
 			Class<?> operator = Class.forName(REACTOR_PACKAGE + type, false, loader);
 			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(operator, MethodHandles.lookup());
-			return lookup.findConstructor(operator, MethodType.methodType(void.class, declared))
-				.asType(MethodType.methodType(Object.class, passed));
+			return lookup.findConstructor(operator, MethodType.methodType(void.class, declared)).asType(methodType);
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			for (int i = 0; i < parameters.length; i++) {
-				passed[i] = (parameters[i] instanceof Class<?> parameter) ? parameter : Object.class;
-			}
-			return missing(type, ex, MethodType.methodType(Object.class, passed));
+			return missing(type, ex, methodType);
 		}
 	}
 
 	/** A handle that returns null, standing for one out of reach. */
 	private static MethodHandle missing(String type, Throwable ex, MethodType methodType) {
 		logger.debug("Reactor's {} keeps a restoring step after it: it is out of reach ({})", type, ex.toString());
-		MethodHandle missing = MethodHandles
-			.dropArguments(MethodHandles.zero(Object.class), 0, methodType.parameterList())
-			.asType(methodType);
+		MethodHandle missing = MethodHandles.dropArguments(MethodHandles.zero(methodType.returnType()), 0,
+				methodType.parameterList());
 		MISSING.add(missing);
 		return missing;
 	}
@@ -186,179 +254,42 @@ final class InnerOperators {
 
 	/**
 	 * Reactor's inner-subscribing operators that the hook knows how to handle without a
-	 * restoring step after them.
+	 * restoring step after them. One method per operator, each calling its own constant
+	 * method handles, so that the JIT compiles every call through them as a direct call
+	 * and makes no interface check (JDK 17 scans the secondary supertypes on every
+	 * interface check that misses its one-entry cache, see
+	 * {@link RequestContextHooks#parentOf}).
 	 */
 	enum InnerOperator {
 
 		/** {@code Mono.flatMap}: rebuilt around its guarded function. */
-		MONO_FLAT_MAP {
-
-			@Override
-			Object function(Object operator) throws Throwable {
-				return (Object) MONO_FLAT_MAP_MAPPER.invokeExact(operator);
-			}
-
-			@Override
-			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-				Object source = seenSource(operator);
-				return (source != null)
-						? (Object) MONO_FLAT_MAP_NEW.invokeExact((Mono<?>) source, (Function<?, ?>) function) : null;
-			}
-
-			@Override
-			boolean reachable() {
-				return found(MONO_FLAT_MAP_MAPPER, MONO_FLAT_MAP_NEW);
-			}
-
-		},
+		MONO_FLAT_MAP,
 
 		/** {@code Mono.onErrorResume}: rebuilt around its guarded function. */
-		MONO_ON_ERROR_RESUME {
-
-			@Override
-			Object function(Object operator) throws Throwable {
-				return (Object) MONO_ON_ERROR_RESUME_FACTORY.invokeExact(operator);
-			}
-
-			@Override
-			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-				Object source = seenSource(operator);
-				return (source != null)
-						? (Object) MONO_ON_ERROR_RESUME_NEW.invokeExact((Mono<?>) source, (Function<?, ?>) function)
-						: null;
-			}
-
-			@Override
-			boolean reachable() {
-				return found(MONO_ON_ERROR_RESUME_FACTORY, MONO_ON_ERROR_RESUME_NEW);
-			}
-
-		},
+		MONO_ON_ERROR_RESUME,
 
 		/** {@code Mono.defer}: rebuilt around its guarded supplier. */
-		MONO_DEFER {
-
-			@Override
-			Object function(Object operator) throws Throwable {
-				return (Object) MONO_DEFER_SUPPLIER.invokeExact(operator);
-			}
-
-			@Override
-			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_DEFER_NEW.invokeExact((Supplier<?>) function);
-			}
-
-			@Override
-			boolean reachable() {
-				return found(MONO_DEFER_SUPPLIER, MONO_DEFER_NEW);
-			}
-
-		},
+		MONO_DEFER,
 
 		/** {@code Mono.deferContextual}: rebuilt around its guarded function. */
-		MONO_DEFER_CONTEXTUAL {
-
-			@Override
-			Object function(Object operator) throws Throwable {
-				return (Object) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact(operator);
-			}
-
-			@Override
-			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-				return (Object) MONO_DEFER_CONTEXTUAL_NEW.invokeExact((Function<?, ?>) function);
-			}
-
-			@Override
-			boolean reachable() {
-				return found(MONO_DEFER_CONTEXTUAL_FACTORY, MONO_DEFER_CONTEXTUAL_NEW);
-			}
-
-		},
+		MONO_DEFER_CONTEXTUAL,
 
 		/**
 		 * {@code Flux.concatMap} without prefetch: rebuilt around its guarded function.
 		 */
-		CONCAT_MAP {
-
-			@Override
-			Object function(Object operator) throws Throwable {
-				return (Object) CONCAT_MAP_MAPPER.invokeExact(operator);
-			}
-
-			@Override
-			@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-				Object source = seenSource(operator);
-				return (source != null) ? (Object) CONCAT_MAP_NEW.invokeExact((Flux<?>) source,
-						(Function<?, ?>) function, (Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator)) : null;
-			}
-
-			@Override
-			boolean reachable() {
-				return found(CONCAT_MAP_MAPPER, CONCAT_MAP_ERROR_MODE, CONCAT_MAP_NEW);
-			}
-
-		},
+		CONCAT_MAP,
 
 		/** {@code Mono.then}: its publishers checked at assembly. */
-		IGNORE_THEN {
-
-			@Override
-			boolean publishersDeliver(Object operator) throws Throwable {
-				return allDeliver((Object[]) (Object) IGNORE_THEN_IGNORED.invokeExact(operator))
-						&& deliver((Object) IGNORE_THEN_LAST.invokeExact(operator));
-			}
-
-			@Override
-			boolean reachable() {
-				return found(IGNORE_THEN_IGNORED, IGNORE_THEN_LAST);
-			}
-
-		},
+		IGNORE_THEN,
 
 		/** {@code Flux.concat} of an array: its publishers checked at assembly. */
-		CONCAT_ARRAY {
-
-			@Override
-			boolean publishersDeliver(Object operator) throws Throwable {
-				return allDeliver((Object[]) (Object) CONCAT_ARRAY_SOURCES.invokeExact(operator));
-			}
-
-			@Override
-			boolean reachable() {
-				return found(CONCAT_ARRAY_SOURCES);
-			}
-
-		},
+		CONCAT_ARRAY,
 
 		/** {@code Mono.zip} of an array: its publishers checked at assembly. */
-		ZIP {
-
-			@Override
-			boolean publishersDeliver(Object operator) throws Throwable {
-				return allDeliver((Object[]) (Object) ZIP_SOURCES.invokeExact(operator));
-			}
-
-			@Override
-			boolean reachable() {
-				return found(ZIP_SOURCES);
-			}
-
-		},
+		ZIP,
 
 		/** {@code Mono.switchIfEmpty}: its source and fallback checked at assembly. */
-		SWITCH_IF_EMPTY {
-
-			@Override
-			boolean publishersDeliver(Object operator) throws Throwable {
-				return deliver(source(operator)) && deliver((Object) SWITCH_IF_EMPTY_OTHER.invokeExact(operator));
-			}
-
-			@Override
-			boolean reachable() {
-				return found(SWITCH_IF_EMPTY_OTHER);
-			}
-
-		};
+		SWITCH_IF_EMPTY;
 
 		/**
 		 * The publisher to use in place of {@code operator}, with no restoring step after
@@ -368,18 +299,23 @@ final class InnerOperators {
 		 */
 		@Nullable Publisher<Object> withoutStep(Publisher<Object> operator) {
 			try {
-				if (!isGuarded()) {
-					return publishersDeliver(operator) ? checked(operator) : null;
-				}
-				Object function = function(operator);
-				if (function instanceof Guarded) {
-					return operator;
-				}
-				// Null when its source never passed through the hook: then it keeps its
-				// step.
-				Object rebuilt = rebuild(operator, (function instanceof Supplier<?> supplier)
-						? new GuardedSupplier(supplier) : new GuardedFunction(asFunction(function)));
-				return (rebuilt != null) ? publisher(rebuilt) : null;
+				return switch (this) {
+					case MONO_FLAT_MAP -> monoFlatMap(operator);
+					case MONO_ON_ERROR_RESUME -> monoOnErrorResume(operator);
+					case MONO_DEFER -> monoDefer(operator);
+					case MONO_DEFER_CONTEXTUAL -> monoDeferContextual(operator);
+					case CONCAT_MAP -> concatMap(operator);
+					case IGNORE_THEN -> (allDeliver((Object[]) IGNORE_THEN_IGNORED.invokeExact((Object) operator))
+							&& deliver((Object) IGNORE_THEN_LAST.invokeExact((Object) operator))) ? checked(operator)
+									: null;
+					case CONCAT_ARRAY -> allDeliver((Object[]) CONCAT_ARRAY_SOURCES.invokeExact((Object) operator))
+							? checked(operator) : null;
+					case ZIP ->
+						allDeliver((Object[]) ZIP_SOURCES.invokeExact((Object) operator)) ? checked(operator) : null;
+					case SWITCH_IF_EMPTY -> (deliver(sourceOf(operator))
+							&& deliver((Object) SWITCH_IF_EMPTY_OTHER.invokeExact((Object) operator)))
+									? checked(operator) : null;
+				};
 			}
 			catch (Throwable ex) {
 				logger.debug("Reactor's {} keeps a restoring step ({})", operator.getClass().getSimpleName(),
@@ -398,42 +334,98 @@ final class InnerOperators {
 		 */
 		boolean delivers(Object operator) {
 			try {
-				return isGuarded() && function(operator) instanceof Guarded;
+				return switch (this) {
+					case MONO_FLAT_MAP ->
+						(Function<?, ?>) MONO_FLAT_MAP_MAPPER.invokeExact(operator) instanceof Guarded;
+					case MONO_ON_ERROR_RESUME ->
+						(Function<?, ?>) MONO_ON_ERROR_RESUME_FACTORY.invokeExact(operator) instanceof Guarded;
+					case MONO_DEFER -> (Supplier<?>) MONO_DEFER_SUPPLIER.invokeExact(operator) instanceof Guarded;
+					case MONO_DEFER_CONTEXTUAL ->
+						(Function<?, ?>) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact(operator) instanceof Guarded;
+					case CONCAT_MAP -> (Function<?, ?>) CONCAT_MAP_MAPPER.invokeExact(operator) instanceof Guarded;
+					case IGNORE_THEN, CONCAT_ARRAY, ZIP, SWITCH_IF_EMPTY -> false;
+				};
 			}
 			catch (Throwable ex) {
 				return false;
 			}
 		}
 
-		private boolean isGuarded() {
-			return ordinal() <= CONCAT_MAP.ordinal();
+		private boolean reachable() {
+			return switch (this) {
+				case MONO_FLAT_MAP -> SOURCES_REACHABLE && found(MONO_FLAT_MAP_MAPPER, MONO_FLAT_MAP_NEW);
+				case MONO_ON_ERROR_RESUME ->
+					SOURCES_REACHABLE && found(MONO_ON_ERROR_RESUME_FACTORY, MONO_ON_ERROR_RESUME_NEW);
+				case MONO_DEFER -> found(MONO_DEFER_SUPPLIER, MONO_DEFER_NEW);
+				case MONO_DEFER_CONTEXTUAL -> found(MONO_DEFER_CONTEXTUAL_FACTORY, MONO_DEFER_CONTEXTUAL_NEW);
+				case CONCAT_MAP -> SOURCES_REACHABLE && found(CONCAT_MAP_MAPPER, CONCAT_MAP_ERROR_MODE, CONCAT_MAP_NEW);
+				case IGNORE_THEN -> found(IGNORE_THEN_IGNORED, IGNORE_THEN_LAST);
+				case CONCAT_ARRAY -> found(CONCAT_ARRAY_SOURCES);
+				case ZIP -> found(ZIP_SOURCES);
+				case SWITCH_IF_EMPTY -> SOURCES_REACHABLE && found(SWITCH_IF_EMPTY_OTHER);
+			};
 		}
 
-		Object function(Object operator) throws Throwable {
-			throw new UnsupportedOperationException();
+		private static @Nullable Publisher<Object> monoFlatMap(Publisher<Object> operator) throws Throwable {
+			Function<?, ?> mapper = (Function<?, ?>) MONO_FLAT_MAP_MAPPER.invokeExact((Object) operator);
+			if (mapper instanceof Guarded) {
+				return operator;
+			}
+			Mono<?> source = seenMonoSource(operator);
+			return (source != null) ? (Mono<Object>) MONO_FLAT_MAP_NEW.invokeExact(source, guarded(mapper)) : null;
 		}
 
-		@Nullable Object rebuild(Object operator, Object function) throws Throwable {
-			throw new UnsupportedOperationException();
+		private static @Nullable Publisher<Object> monoOnErrorResume(Publisher<Object> operator) throws Throwable {
+			Function<?, ?> factory = (Function<?, ?>) MONO_ON_ERROR_RESUME_FACTORY.invokeExact((Object) operator);
+			if (factory instanceof Guarded) {
+				return operator;
+			}
+			Mono<?> source = seenMonoSource(operator);
+			return (source != null) ? (Mono<Object>) MONO_ON_ERROR_RESUME_NEW.invokeExact(source, guarded(factory))
+					: null;
 		}
 
-		boolean publishersDeliver(Object operator) throws Throwable {
-			throw new UnsupportedOperationException();
+		private static Publisher<Object> monoDefer(Publisher<Object> operator) throws Throwable {
+			Supplier<?> supplier = (Supplier<?>) MONO_DEFER_SUPPLIER.invokeExact((Object) operator);
+			if (supplier instanceof Guarded) {
+				return operator;
+			}
+			return (Mono<Object>) MONO_DEFER_NEW.invokeExact((Supplier<?>) new GuardedSupplier(supplier));
 		}
 
-		abstract boolean reachable();
+		private static Publisher<Object> monoDeferContextual(Publisher<Object> operator) throws Throwable {
+			Function<?, ?> factory = (Function<?, ?>) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact((Object) operator);
+			if (factory instanceof Guarded) {
+				return operator;
+			}
+			return (Mono<Object>) MONO_DEFER_CONTEXTUAL_NEW.invokeExact(guarded(factory));
+		}
 
-		private static @Nullable Object source(Object operator) {
-			return RequestContextHooks.parentOf(operator);
+		private static @Nullable Publisher<Object> concatMap(Publisher<Object> operator) throws Throwable {
+			Function<?, ?> mapper = (Function<?, ?>) CONCAT_MAP_MAPPER.invokeExact((Object) operator);
+			if (mapper instanceof Guarded) {
+				return operator;
+			}
+			Object source = sourceOf(operator);
+			if (!(source instanceof Flux<?> flux) || RequestContextHooks.isUnseen(flux, false)) {
+				return null;
+			}
+			return (Flux<Object>) CONCAT_MAP_NEW.invokeExact(flux, guarded(mapper),
+					(Object) CONCAT_MAP_ERROR_MODE.invokeExact((Object) operator));
 		}
 
 		/**
-		 * The operator's source, or null when it never passed through the hook: then it
-		 * keeps its step.
+		 * A Mono operator's source, or null when it never passed through the hook: then
+		 * it keeps its step.
 		 */
-		private static @Nullable Object seenSource(Object operator) {
-			Object source = source(operator);
-			return (source == null || RequestContextHooks.isUnseen(source, false)) ? null : source;
+		private static @Nullable Mono<?> seenMonoSource(Publisher<Object> operator) throws Throwable {
+			Object source = sourceOf(operator);
+			return (source instanceof Mono<?> mono && !RequestContextHooks.isUnseen(mono, false)) ? mono : null;
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Function<?, ?> guarded(Function<?, ?> function) {
+			return new GuardedFunction((Function<Object, ?>) function);
 		}
 
 		private static boolean deliver(@Nullable Object publisher) {
@@ -453,19 +445,9 @@ final class InnerOperators {
 			return true;
 		}
 
-		@SuppressWarnings("unchecked")
-		private static Function<Object, ?> asFunction(Object function) {
-			return (Function<Object, ?>) function;
-		}
-
-		@SuppressWarnings("unchecked")
-		private static Publisher<Object> publisher(Object publisher) {
-			// A class cast, not one to the Publisher interface (see
-			// RequestContextHooks.parentOf).
-			return (publisher instanceof Mono<?> mono) ? (Mono<Object>) mono : (Flux<Object>) publisher;
-		}
-
 		private static @Nullable Publisher<Object> checked(Publisher<Object> operator) {
+			// Class checks, not one against the Publisher interface (see
+			// RequestContextHooks.parentOf).
 			if (operator instanceof Mono<Object> mono) {
 				return new CheckedMono<>(mono);
 			}
@@ -538,6 +520,14 @@ final class InnerOperators {
 		@Override
 		public void subscribe(CoreSubscriber<? super T> actual) {
 			this.source.subscribe(actual);
+		}
+
+	}
+
+	/** Stands for a class of Reactor's that is out of reach: nothing is an instance. */
+	private static final class Unreachable {
+
+		private Unreachable() {
 		}
 
 	}

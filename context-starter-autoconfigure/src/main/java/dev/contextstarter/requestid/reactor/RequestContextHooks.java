@@ -7,10 +7,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.Scannable;
 import reactor.core.publisher.ConnectableFlux;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.ParallelFlux;
 
 import dev.contextstarter.requestid.ContextRunnable;
@@ -199,27 +197,19 @@ final class RequestContextHooks {
 	}
 
 	/**
-	 * Whether an operator's source never passed through this hook, so that its signals
-	 * may come from another context.
-	 * @param source the source, or {@code null} for none
-	 * @param automatic whether Reactor's automatic propagation is on
-	 * @return whether it needs a restoring step in front of the operator
-	 */
-	/**
-	 * The source an operator subscribes to. Class checks come first: an interface check
-	 * on Reactor's operator classes, which Reactor itself checks against other
-	 * interfaces, misses JDK 17's one-entry cache of secondary supertypes and scans them
-	 * every time (JDK-8180450), which made the hook several times slower on a mixed
-	 * chain.
+	 * The source an operator subscribes to. Reactor's operators' sources are read from
+	 * their fields ({@link InnerOperators#sourceOf(Object)}); only other publishers are
+	 * asked through {@link Scannable}. An interface check on Reactor's operator classes,
+	 * which Reactor itself checks against other interfaces, misses JDK 17's one-entry
+	 * cache of secondary supertypes and scans them every time (JDK-8180450), which made
+	 * the hook several times slower on a mixed chain.
 	 * @param publisher an assembled publisher
 	 * @return its source, or {@code null}
 	 */
 	static @Nullable Object parentOf(Object publisher) {
-		if (publisher instanceof MonoOperator<?, ?> operator) {
-			return operator.scanUnsafe(Scannable.Attr.PARENT);
-		}
-		if (publisher instanceof FluxOperator<?, ?> operator) {
-			return operator.scanUnsafe(Scannable.Attr.PARENT);
+		Object source = InnerOperators.sourceOf(publisher);
+		if (source != InnerOperators.UNKNOWN) {
+			return source;
 		}
 		return (publisher instanceof Scannable scannable) ? scannable.scanUnsafe(Scannable.Attr.PARENT) : null;
 	}
@@ -240,6 +230,13 @@ final class RequestContextHooks {
 		return (candidate instanceof Publisher<?> publisher) ? publisher : null;
 	}
 
+	/**
+	 * Whether an operator's source never passed through this hook, so that its signals
+	 * may come from another context.
+	 * @param source the source, or {@code null} for none
+	 * @param automatic whether Reactor's automatic propagation is on
+	 * @return whether it needs a restoring step in front of the operator
+	 */
 	static boolean isUnseen(@Nullable Object source, boolean automatic) {
 		if (source == null) {
 			return false;

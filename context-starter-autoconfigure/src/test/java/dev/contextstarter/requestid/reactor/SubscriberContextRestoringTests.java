@@ -341,6 +341,21 @@ class SubscriberContextRestoringTests {
 	}
 
 	@Test
+	void theSourcesOfReactorsOperatorBaseClassesAreReadFromTheirFields() {
+		Mono<Integer> mono = Mono.just(1);
+		Flux<Integer> flux = Flux.just(1, 2);
+		// MonoOperator, FluxOperator, MonoFromFluxOperator, FluxFromMonoOperator.
+		assertThat(InnerOperators.sourceOf(mono.map((value) -> value))).isSameAs(mono);
+		assertThat(InnerOperators.sourceOf(flux.map((value) -> value))).isSameAs(flux);
+		assertThat(InnerOperators.sourceOf(flux.collectList())).isSameAs(flux);
+		Mono<Integer> hidden = mono.hide();
+		assertThat(InnerOperators.sourceOf(hidden.flux())).isSameAs(hidden);
+		// Anything else is asked through Scannable.
+		assertThat(InnerOperators.sourceOf(mono)).isSameAs(InnerOperators.UNKNOWN);
+		assertThat(RequestContextHooks.parentOf(Mono.from(flux.hide()))).isNotNull();
+	}
+
+	@Test
 	void operatorsWhosePublishersAreKnownGetNoRestoringStep() {
 		Mono<Integer> known = Mono.just(1).map((value) -> value + 1);
 		// Rebuilt around a guarded function: the operator itself, nothing after it.
