@@ -429,8 +429,9 @@ final class InnerOperators {
 		}
 
 		private static boolean deliver(@Nullable Object publisher) {
-			Publisher<?> candidate = RequestContextHooks.asPublisher(publisher);
-			return candidate != null && RequestContextHooks.delivers(candidate);
+			// No interface check: a publisher that is neither Reactor's nor the starter's
+			// is a library's, which does not deliver.
+			return publisher != null && RequestContextHooks.delivers(publisher);
 		}
 
 		private static boolean allDeliver(Object @Nullable [] publishers) {

@@ -147,11 +147,13 @@ final class RequestContextHooks {
 	/**
 	 * Whether {@code publisher}'s signals reach its subscriber in that subscriber's
 	 * context, as far as the hook can tell: it passed through the hook (or got a
-	 * restoring step from it), and its source is not one that never did.
-	 * @param publisher a publisher an operator subscribes to
+	 * restoring step from it), and its source is not one that never did. Takes any object
+	 * and makes no interface check (see {@link #parentOf(Object)}): anything but
+	 * Reactor's own publishers and the starter's is a library's, which does not.
+	 * @param publisher a publisher an operator subscribes to, or anything else
 	 * @return whether it needs no restoring step in front of its subscriber
 	 */
-	static boolean delivers(Publisher<?> publisher) {
+	static boolean delivers(Object publisher) {
 		Type type = TYPES.get(publisher.getClass());
 		return switch (type.kind()) {
 			case SOURCE, RESTORING -> true;
@@ -170,16 +172,15 @@ final class RequestContextHooks {
 	 */
 	@SuppressWarnings("unchecked")
 	static @Nullable Object delivering(@Nullable Object publisher) {
-		Publisher<?> candidate = asPublisher(publisher);
-		if (candidate == null || delivers(candidate)) {
-			// Null and anything else are the operator's to reject.
+		if (publisher == null || delivers(publisher)) {
 			return publisher;
 		}
-		if (candidate instanceof Mono<?> || candidate instanceof Flux<?>) {
-			return restoring((Publisher<Object>) candidate);
+		if (publisher instanceof Mono<?> || publisher instanceof Flux<?>) {
+			return restoring((Publisher<Object>) publisher);
 		}
-		// The hook puts a restoring step after a foreign publisher's adapter.
-		return Flux.from(candidate);
+		// The hook puts a restoring step after a foreign publisher's adapter; anything
+		// else is the operator's to reject.
+		return (publisher instanceof Publisher<?> foreign) ? Flux.from(foreign) : publisher;
 	}
 
 	/**
@@ -192,7 +193,7 @@ final class RequestContextHooks {
 		return hasUnseenSource(publisher, automatic) ? SourceRestoringOperator.restoreBelow(publisher) : publisher;
 	}
 
-	private static boolean hasUnseenSource(Publisher<?> publisher, boolean automatic) {
+	private static boolean hasUnseenSource(Object publisher, boolean automatic) {
 		return isUnseen(parentOf(publisher), automatic);
 	}
 
@@ -215,22 +216,6 @@ final class RequestContextHooks {
 	}
 
 	/**
-	 * {@code candidate} as a publisher, checking Reactor's classes before the interface
-	 * (see {@link #parentOf(Object)}).
-	 * @param candidate anything
-	 * @return the publisher, or {@code null} when it is none
-	 */
-	static @Nullable Publisher<?> asPublisher(@Nullable Object candidate) {
-		if (candidate instanceof Mono<?> mono) {
-			return mono;
-		}
-		if (candidate instanceof Flux<?> flux) {
-			return flux;
-		}
-		return (candidate instanceof Publisher<?> publisher) ? publisher : null;
-	}
-
-	/**
 	 * Whether an operator's source never passed through this hook, so that its signals
 	 * may come from another context.
 	 * @param source the source, or {@code null} for none
@@ -244,7 +229,7 @@ final class RequestContextHooks {
 		return switch (TYPES.get(source.getClass()).kind()) {
 			case OTHER, SOURCE, RESTORING, INNER, PARALLEL -> false;
 			case MULTICAST, CONNECTABLE -> true;
-			case WRAPPING -> !automatic && !wrapsReactorPublisher((Publisher<?>) source);
+			case WRAPPING -> !automatic && !wrapsReactorPublisher(source);
 			case FOREIGN, SINK, LIBRARY -> !automatic;
 		};
 	}
@@ -260,7 +245,7 @@ final class RequestContextHooks {
 		return publisher;
 	}
 
-	private static boolean wrapsReactorPublisher(Publisher<?> publisher) {
+	private static boolean wrapsReactorPublisher(Object publisher) {
 		Object source = parentOf(publisher);
 		// Reactor's own, or one of the starter's restoring publishers.
 		return source != null && TYPES.get(source.getClass()).kind() != Kind.LIBRARY;
