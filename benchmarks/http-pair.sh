@@ -17,6 +17,8 @@
 # or within the margin, the target's distance from 1, of each other), "inconclusive" otherwise;
 # --cold (no warm-up, 8 rounds of 10 s, target 1.10) "met" when every round from the third on is
 # within it.
+# On a 2-core VM, 120 s of warm-up is not steady state: the baseline keeps compiling into the
+# rounds. --warmup 300 --rounds 5 gives a steadier warm figure (docs/benchmarks.md, third pass).
 # Environment: JAVA_OPTS (app JVM options), APP_CPU / LOAD_CPU (cores, default 0 and 1).
 set -euo pipefail
 
@@ -34,7 +36,7 @@ while [[ $# -gt 0 ]]; do
 		--skip-build) build=false; shift ;;
 		--cold) cold=true; shift ;;
 		--target) target="$2"; shift 2 ;;
-		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,22p' "$0"; exit 0 ;;
 		-*) echo "Unknown option: $1" >&2; exit 2 ;;
 		*) break ;;
 	esac
