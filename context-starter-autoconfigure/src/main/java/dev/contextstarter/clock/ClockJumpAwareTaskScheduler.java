@@ -341,16 +341,16 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 	}
 
 	/**
-	 * Return {@code run} with the request ID it runs under; a failing source leaves it
-	 * without one rather than stopping the run.
+	 * Return the request ID the next run of {@code task} runs under; a failing source
+	 * leaves the run without one rather than stopping it.
 	 */
-	ScheduledRun withRequestId(ScheduledRun run, Runnable task) {
+	@Nullable String requestIdOfNextRun(Runnable task, String name) {
 		try {
-			return run.withRequestId(this.requestIds.requestIdOfNextRun(task));
+			return this.requestIds.requestIdOfNextRun(task);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Request ID source {} failed for scheduled task {}", this.requestIds, run.task(), ex);
-			return run;
+			logger.warn("Request ID source {} failed for scheduled task {}", this.requestIds, name, ex);
+			return null;
 		}
 	}
 
@@ -402,8 +402,8 @@ public class ClockJumpAwareTaskScheduler implements TaskScheduler, DisposableBea
 		@Override
 		public void run() {
 			Instant now = ClockJumpAwareTaskScheduler.this.timeSource.wallTime();
-			ScheduledRun run = withRequestId(new ScheduledRun(this.name, now, now, 0, RunReason.ELAPSED, null),
-					this.task);
+			ScheduledRun run = new ScheduledRun(this.name, now, now, 0, RunReason.ELAPSED,
+					requestIdOfNextRun(this.task, this.name));
 			notifyRun(run);
 			run.runWith(this.task);
 		}

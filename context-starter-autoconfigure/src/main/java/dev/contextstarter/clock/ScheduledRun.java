@@ -2,6 +2,7 @@ package dev.contextstarter.clock;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +49,9 @@ public record ScheduledRun(String task, Instant nominalTime, Instant actualTime,
 	 * Return this run with the request ID it runs under.
 	 */
 	ScheduledRun withRequestId(@Nullable String requestId) {
+		if (Objects.equals(requestId, this.requestId)) {
+			return this;
+		}
 		return new ScheduledRun(this.task, this.nominalTime, this.actualTime, this.missedCount, this.reason, requestId);
 	}
 

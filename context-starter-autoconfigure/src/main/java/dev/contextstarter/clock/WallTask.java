@@ -235,7 +235,7 @@ final class WallTask implements ScheduledFuture<Object>, WakeDecision.Occurrence
 	}
 
 	private void runAndReschedule(Plan plan) {
-		ScheduledRun run = this.scheduler.withRequestId(plan.run(), this.runnable);
+		ScheduledRun run = plan.run().withRequestId(this.scheduler.requestIdOfNextRun(this.runnable, this.name));
 		if (plan.misfire() != null) {
 			this.scheduler.notifyMisfire(this.name, plan.misfire(), plan.occurrences());
 			logger.warn("Scheduled task {} runs once for {} occurrence(s) from {} to {} (misfire policy fire-once)",

@@ -371,8 +371,8 @@ final class InnerOperators {
 			if (mapper instanceof Guarded) {
 				return operator;
 			}
-			Mono<?> source = seenMonoSource(operator);
-			return (source != null) ? (Mono<Object>) MONO_FLAT_MAP_NEW.invokeExact(source, guarded(mapper)) : null;
+			return (seenSource(operator) instanceof Mono<?> source)
+					? (Mono<Object>) MONO_FLAT_MAP_NEW.invokeExact(source, guarded(mapper)) : null;
 		}
 
 		private static @Nullable Publisher<Object> monoOnErrorResume(Publisher<Object> operator) throws Throwable {
@@ -380,9 +380,8 @@ final class InnerOperators {
 			if (factory instanceof Guarded) {
 				return operator;
 			}
-			Mono<?> source = seenMonoSource(operator);
-			return (source != null) ? (Mono<Object>) MONO_ON_ERROR_RESUME_NEW.invokeExact(source, guarded(factory))
-					: null;
+			return (seenSource(operator) instanceof Mono<?> source)
+					? (Mono<Object>) MONO_ON_ERROR_RESUME_NEW.invokeExact(source, guarded(factory)) : null;
 		}
 
 		private static Publisher<Object> monoDefer(Publisher<Object> operator) throws Throwable {
@@ -406,21 +405,17 @@ final class InnerOperators {
 			if (mapper instanceof Guarded) {
 				return operator;
 			}
-			Object source = sourceOf(operator);
-			if (!(source instanceof Flux<?> flux) || RequestContextHooks.isUnseen(flux, false)) {
-				return null;
-			}
-			return (Flux<Object>) CONCAT_MAP_NEW.invokeExact(flux, guarded(mapper),
-					(Object) CONCAT_MAP_ERROR_MODE.invokeExact((Object) operator));
+			return (seenSource(operator) instanceof Flux<?> source) ? (Flux<Object>) CONCAT_MAP_NEW.invokeExact(source,
+					guarded(mapper), (Object) CONCAT_MAP_ERROR_MODE.invokeExact((Object) operator)) : null;
 		}
 
 		/**
-		 * A Mono operator's source, or null when it never passed through the hook: then
-		 * it keeps its step.
+		 * An operator's source, or null when it never passed through the hook (then the
+		 * operator keeps its step) or cannot be read.
 		 */
-		private static @Nullable Mono<?> seenMonoSource(Publisher<Object> operator) throws Throwable {
+		private static @Nullable Object seenSource(Publisher<Object> operator) {
 			Object source = sourceOf(operator);
-			return (source instanceof Mono<?> mono && !RequestContextHooks.isUnseen(mono, false)) ? mono : null;
+			return (source != UNKNOWN && !RequestContextHooks.isUnseen(source, false)) ? source : null;
 		}
 
 		@SuppressWarnings("unchecked")
