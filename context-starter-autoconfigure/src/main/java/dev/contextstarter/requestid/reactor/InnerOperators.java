@@ -9,7 +9,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
@@ -297,7 +296,7 @@ final class InnerOperators {
 		 * @param operator the assembled operator, of this class
 		 * @return the publisher, or {@code null} when the operator needs its step
 		 */
-		@Nullable Publisher<Object> withoutStep(Publisher<Object> operator) {
+		@Nullable Object withoutStep(Object operator) {
 			try {
 				return switch (this) {
 					case MONO_FLAT_MAP -> monoFlatMap(operator);
@@ -305,16 +304,14 @@ final class InnerOperators {
 					case MONO_DEFER -> monoDefer(operator);
 					case MONO_DEFER_CONTEXTUAL -> monoDeferContextual(operator);
 					case CONCAT_MAP -> concatMap(operator);
-					case IGNORE_THEN -> (allDeliver((Object[]) IGNORE_THEN_IGNORED.invokeExact((Object) operator))
-							&& deliver((Object) IGNORE_THEN_LAST.invokeExact((Object) operator))) ? checked(operator)
-									: null;
-					case CONCAT_ARRAY -> allDeliver((Object[]) CONCAT_ARRAY_SOURCES.invokeExact((Object) operator))
-							? checked(operator) : null;
-					case ZIP ->
-						allDeliver((Object[]) ZIP_SOURCES.invokeExact((Object) operator)) ? checked(operator) : null;
-					case SWITCH_IF_EMPTY -> (deliver(sourceOf(operator))
-							&& deliver((Object) SWITCH_IF_EMPTY_OTHER.invokeExact((Object) operator)))
-									? checked(operator) : null;
+					case IGNORE_THEN -> (allDeliver((Object[]) IGNORE_THEN_IGNORED.invokeExact(operator))
+							&& deliver((Object) IGNORE_THEN_LAST.invokeExact(operator))) ? checked(operator) : null;
+					case CONCAT_ARRAY ->
+						allDeliver((Object[]) CONCAT_ARRAY_SOURCES.invokeExact(operator)) ? checked(operator) : null;
+					case ZIP -> allDeliver((Object[]) ZIP_SOURCES.invokeExact(operator)) ? checked(operator) : null;
+					case SWITCH_IF_EMPTY ->
+						(deliver(sourceOf(operator)) && deliver((Object) SWITCH_IF_EMPTY_OTHER.invokeExact(operator)))
+								? checked(operator) : null;
 				};
 			}
 			catch (Throwable ex) {
@@ -366,8 +363,8 @@ final class InnerOperators {
 			};
 		}
 
-		private static @Nullable Publisher<Object> monoFlatMap(Publisher<Object> operator) throws Throwable {
-			Function<?, ?> mapper = (Function<?, ?>) MONO_FLAT_MAP_MAPPER.invokeExact((Object) operator);
+		private static @Nullable Object monoFlatMap(Object operator) throws Throwable {
+			Function<?, ?> mapper = (Function<?, ?>) MONO_FLAT_MAP_MAPPER.invokeExact(operator);
 			if (mapper instanceof Guarded) {
 				return operator;
 			}
@@ -375,8 +372,8 @@ final class InnerOperators {
 					? (Mono<Object>) MONO_FLAT_MAP_NEW.invokeExact(source, guarded(mapper)) : null;
 		}
 
-		private static @Nullable Publisher<Object> monoOnErrorResume(Publisher<Object> operator) throws Throwable {
-			Function<?, ?> factory = (Function<?, ?>) MONO_ON_ERROR_RESUME_FACTORY.invokeExact((Object) operator);
+		private static @Nullable Object monoOnErrorResume(Object operator) throws Throwable {
+			Function<?, ?> factory = (Function<?, ?>) MONO_ON_ERROR_RESUME_FACTORY.invokeExact(operator);
 			if (factory instanceof Guarded) {
 				return operator;
 			}
@@ -384,36 +381,36 @@ final class InnerOperators {
 					? (Mono<Object>) MONO_ON_ERROR_RESUME_NEW.invokeExact(source, guarded(factory)) : null;
 		}
 
-		private static Publisher<Object> monoDefer(Publisher<Object> operator) throws Throwable {
-			Supplier<?> supplier = (Supplier<?>) MONO_DEFER_SUPPLIER.invokeExact((Object) operator);
+		private static Object monoDefer(Object operator) throws Throwable {
+			Supplier<?> supplier = (Supplier<?>) MONO_DEFER_SUPPLIER.invokeExact(operator);
 			if (supplier instanceof Guarded) {
 				return operator;
 			}
 			return (Mono<Object>) MONO_DEFER_NEW.invokeExact((Supplier<?>) new GuardedSupplier(supplier));
 		}
 
-		private static Publisher<Object> monoDeferContextual(Publisher<Object> operator) throws Throwable {
-			Function<?, ?> factory = (Function<?, ?>) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact((Object) operator);
+		private static Object monoDeferContextual(Object operator) throws Throwable {
+			Function<?, ?> factory = (Function<?, ?>) MONO_DEFER_CONTEXTUAL_FACTORY.invokeExact(operator);
 			if (factory instanceof Guarded) {
 				return operator;
 			}
 			return (Mono<Object>) MONO_DEFER_CONTEXTUAL_NEW.invokeExact(guarded(factory));
 		}
 
-		private static @Nullable Publisher<Object> concatMap(Publisher<Object> operator) throws Throwable {
-			Function<?, ?> mapper = (Function<?, ?>) CONCAT_MAP_MAPPER.invokeExact((Object) operator);
+		private static @Nullable Object concatMap(Object operator) throws Throwable {
+			Function<?, ?> mapper = (Function<?, ?>) CONCAT_MAP_MAPPER.invokeExact(operator);
 			if (mapper instanceof Guarded) {
 				return operator;
 			}
 			return (seenSource(operator) instanceof Flux<?> source) ? (Flux<Object>) CONCAT_MAP_NEW.invokeExact(source,
-					guarded(mapper), (Object) CONCAT_MAP_ERROR_MODE.invokeExact((Object) operator)) : null;
+					guarded(mapper), (Object) CONCAT_MAP_ERROR_MODE.invokeExact(operator)) : null;
 		}
 
 		/**
 		 * An operator's source, or null when it never passed through the hook (then the
 		 * operator keeps its step) or cannot be read.
 		 */
-		private static @Nullable Object seenSource(Publisher<Object> operator) {
+		private static @Nullable Object seenSource(Object operator) {
 			Object source = sourceOf(operator);
 			return (source != UNKNOWN && !RequestContextHooks.isUnseen(source, false)) ? source : null;
 		}
@@ -441,13 +438,13 @@ final class InnerOperators {
 			return true;
 		}
 
-		private static @Nullable Publisher<Object> checked(Publisher<Object> operator) {
+		private static @Nullable Object checked(Object operator) {
 			// Class checks, not one against the Publisher interface (see
 			// RequestContextHooks.parentOf).
-			if (operator instanceof Mono<Object> mono) {
+			if (operator instanceof Mono<?> mono) {
 				return new CheckedMono<>(mono);
 			}
-			return (operator instanceof Flux<Object> flux) ? new CheckedFlux<>(flux) : null;
+			return (operator instanceof Flux<?> flux) ? new CheckedFlux<>(flux) : null;
 		}
 
 	}

@@ -1,7 +1,10 @@
 package dev.contextstarter.requestid.reactor;
 
+import java.util.function.Function;
+
 import io.micrometer.context.ContextRegistry;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 
@@ -74,7 +77,13 @@ public final class ReactorContextPropagation {
 	private static void addAccessorAndHooks() {
 		ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestContextAccessor());
 		Schedulers.onScheduleHook(RequestContextHooks.HOOK_KEY, RequestContextHooks::decorateTask);
-		Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, RequestContextHooks::onEachOperator);
+		Hooks.onEachOperator(RequestContextHooks.HOOK_KEY, assemblyHook());
+	}
+
+	/** The hook typed as Reactor wants it; it takes and returns any object, uncast. */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static Function<? super Publisher<Object>, ? extends Publisher<Object>> assemblyHook() {
+		return (Function) RequestContextHooks.ASSEMBLY_HOOK;
 	}
 
 	private static void removeAccessorAndHooks() {

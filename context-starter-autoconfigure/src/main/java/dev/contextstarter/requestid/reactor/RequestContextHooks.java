@@ -1,6 +1,7 @@
 package dev.contextstarter.requestid.reactor;
 
 import java.util.Set;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -83,15 +84,17 @@ final class RequestContextHooks {
 	private static final @Nullable Class<?> SOURCE_PRODUCER = sourceProducer();
 
 	/** What each publisher class is, worked out once per class. */
-	private static final ClassValue<Type> TYPES = new ClassValue<>() {
+	private static final PublisherClassTable<Type> TYPES = new PublisherClassTable<>(RequestContextHooks::typeOf,
+			Flux.class.getClassLoader());
 
-		@Override
-		protected Type computeValue(Class<?> type) {
-			Kind kind = kindOf(type);
-			return new Type(kind, (kind == Kind.INNER) ? InnerOperators.of(type.getSimpleName()) : null);
-		}
-
-	};
+	/**
+	 * {@link #onEachOperator(Object)} as Reactor calls it: typed on {@code Object}, so
+	 * that no cast to {@code Publisher} is made. That cast is an interface check on
+	 * Reactor's operator classes, which Reactor itself checks against other interfaces:
+	 * on JDK 17 it misses its one-entry cache and scans their secondary supertypes on
+	 * every operator assembled (JDK-8180450).
+	 */
+	static final Function<Object, Object> ASSEMBLY_HOOK = RequestContextHooks::onEachOperator;
 
 	private RequestContextHooks() {
 	}
@@ -112,10 +115,10 @@ final class RequestContextHooks {
 	/**
 	 * Put a step that restores the subscriber's context where {@code publisher}'s
 	 * subscribers may receive signals from another context.
-	 * @param publisher the assembled operator
+	 * @param publisher the assembled operator, a {@code Publisher}
 	 * @return the operator, or a restoring operator in its place
 	 */
-	static Publisher<Object> onEachOperator(Publisher<Object> publisher) {
+	static Object onEachOperator(Object publisher) {
 		Type type = TYPES.get(publisher.getClass());
 		return switch (type.kind()) {
 			case SOURCE, RESTORING, PARALLEL -> publisher;
@@ -136,11 +139,11 @@ final class RequestContextHooks {
 	 * subscriber's context ({@link InnerOperators}). Its own step (a flatMap's function)
 	 * may take signals from an unseen source too.
 	 */
-	private static Publisher<Object> withoutInnerStep(Publisher<Object> operator, Type type) {
+	private static Object withoutInnerStep(Object operator, Type type) {
 		InnerOperators.InnerOperator inner = type.inner();
 		// Without a step it checked its source itself: an unseen one keeps the step
 		// below.
-		Publisher<Object> checked = (inner != null) ? inner.withoutStep(operator) : null;
+		Object checked = (inner != null) ? inner.withoutStep(operator) : null;
 		return (checked != null) ? checked : restoring(restoreBelowUnseenSource(operator, false));
 	}
 
@@ -176,7 +179,7 @@ final class RequestContextHooks {
 			return publisher;
 		}
 		if (publisher instanceof Mono<?> || publisher instanceof Flux<?>) {
-			return restoring((Publisher<Object>) publisher);
+			return restoring(publisher);
 		}
 		// The hook puts a restoring step after a foreign publisher's adapter; anything
 		// else is the operator's to reject.
@@ -189,7 +192,7 @@ final class RequestContextHooks {
 	 * restoring step between it and that source, so that its own step runs in the right
 	 * context too.
 	 */
-	private static Publisher<Object> restoreBelowUnseenSource(Publisher<Object> publisher, boolean automatic) {
+	private static Object restoreBelowUnseenSource(Object publisher, boolean automatic) {
 		return hasUnseenSource(publisher, automatic) ? SourceRestoringOperator.restoreBelow(publisher) : publisher;
 	}
 
@@ -235,7 +238,7 @@ final class RequestContextHooks {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Publisher<Object> restoring(Publisher<Object> publisher) {
+	private static Object restoring(Object publisher) {
 		if (publisher instanceof Mono<?> mono) {
 			return RequestContextRestoring.mono((Mono<Object>) mono);
 		}
@@ -249,6 +252,11 @@ final class RequestContextHooks {
 		Object source = parentOf(publisher);
 		// Reactor's own, or one of the starter's restoring publishers.
 		return source != null && TYPES.get(source.getClass()).kind() != Kind.LIBRARY;
+	}
+
+	private static Type typeOf(Class<?> type) {
+		Kind kind = kindOf(type);
+		return new Type(kind, (kind == Kind.INNER) ? InnerOperators.of(type.getSimpleName()) : null);
 	}
 
 	private static Kind kindOf(Class<?> type) {

@@ -82,11 +82,12 @@ final class SourceRestoringOperator {
 
 	/**
 	 * Restore the subscriber's context between {@code operator} and its source.
-	 * @param operator an operator whose source may signal from another context
+	 * @param operator an operator whose source may signal from another context (a
+	 * {@code Publisher}, typed as the assembly hook gets it)
 	 * @return the operator to use in its place
 	 */
 	@SuppressWarnings("unchecked")
-	static Publisher<Object> restoreBelow(Publisher<Object> operator) {
+	static Object restoreBelow(Object operator) {
 		Class<?> optimizable = OPTIMIZABLE_OPERATOR;
 		if (optimizable == null || !optimizable.isInstance(operator)) {
 			return (operator instanceof Mono<?> mono) ? RequestContextRestoring.mono((Mono<Object>) mono)
