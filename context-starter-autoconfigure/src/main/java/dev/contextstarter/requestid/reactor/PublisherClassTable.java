@@ -1,5 +1,7 @@
 package dev.contextstarter.requestid.reactor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * array, probed by the class's identity hash. Any other class, which may belong to a
  * class loader that must stay free to be collected, is left to a {@code ClassValue}.
  * <p>
- * Entries are immutable and written without locks: a racing insert may overwrite another,
- * which only means that class is looked up through the {@code ClassValue} again.
+ * The classes and their values sit in two parallel arrays (no entry object per class, so
+ * a probe reads no object but the class itself), and a slot is claimed with a
+ * compare-and-set before its value is written, then published with its class: a reader
+ * that finds a class finds its value too, and two classes never share a slot.
  *
  * @param <V> the value kept for each class
  */
@@ -30,9 +34,14 @@ final class PublisherClassTable<V> {
 	/** Probes before giving up on a class; a longer run is left to the ClassValue. */
 	private static final int MAX_PROBES = 8;
 
-	private final @Nullable Entry<V>[] entries;
+	private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Class[].class);
 
-	private final ClassValue<V> values;
+	private final @Nullable Class<?>[] classes = new Class<?>[SLOTS];
+
+	// Read only where its class was found, after the value was written.
+	private final Object[] values = new Object[SLOTS];
+
+	private final ClassValue<V> computed;
 
 	private final @Nullable ClassLoader loader;
 
@@ -41,10 +50,8 @@ final class PublisherClassTable<V> {
 	 * @param compute works out a class's value, once per class
 	 * @param loader the class loader whose classes the table keeps
 	 */
-	@SuppressWarnings("unchecked")
 	PublisherClassTable(Function<Class<?>, V> compute, @Nullable ClassLoader loader) {
-		this.entries = new Entry[SLOTS];
-		this.values = new ClassValue<>() {
+		this.computed = new ClassValue<>() {
 
 			@Override
 			protected V computeValue(Class<?> type) {
@@ -60,48 +67,63 @@ final class PublisherClassTable<V> {
 	 * @param type the class
 	 * @return its value
 	 */
+	@SuppressWarnings("unchecked")
 	V get(Class<?> type) {
-		@Nullable Entry<V>[] entries = this.entries;
 		int index = System.identityHashCode(type) & MASK;
 		for (int probe = 0; probe < MAX_PROBES; probe++) {
-			Entry<V> entry = entries[index];
-			if (entry == null) {
-				break;
+			Object held = SLOT.getAcquire(this.classes, index);
+			if (held == type) {
+				return (V) this.values[index];
 			}
-			if (entry.type == type) {
-				return entry.value;
+			if (held == null) {
+				break;
 			}
 			index = (index + 1) & MASK;
 		}
 		return miss(type);
 	}
 
-	private V miss(Class<?> type) {
-		V value = this.values.get(type);
-		if (type.getClassLoader() == this.loader) {
-			@Nullable Entry<V>[] entries = this.entries;
-			int index = System.identityHashCode(type) & MASK;
-			for (int probe = 0; probe < MAX_PROBES; probe++) {
-				if (entries[index] == null) {
-					entries[index] = new Entry<>(type, value);
-					break;
-				}
-				index = (index + 1) & MASK;
+	/**
+	 * Whether the table's arrays hold a class, rather than leaving it to the
+	 * {@code ClassValue}.
+	 * @param type the class
+	 * @return whether they do
+	 */
+	boolean holds(Class<?> type) {
+		for (int index = 0; index < SLOTS; index++) {
+			if (SLOT.getAcquire(this.classes, index) == type) {
+				return true;
 			}
+		}
+		return false;
+	}
+
+	private V miss(Class<?> type) {
+		V value = this.computed.get(type);
+		if (type.getClassLoader() != this.loader) {
+			return value;
+		}
+		int index = System.identityHashCode(type) & MASK;
+		for (int probe = 0; probe < MAX_PROBES; probe++) {
+			Object held = SLOT.getAcquire(this.classes, index);
+			if (held == type) {
+				// Another thread put it in meanwhile.
+				return value;
+			}
+			if (held == null && SLOT.compareAndSet(this.classes, index, null, Claimed.class)) {
+				this.values[index] = value;
+				SLOT.setRelease(this.classes, index, type);
+				return value;
+			}
+			index = (index + 1) & MASK;
 		}
 		return value;
 	}
 
-	/** Final fields: a racing reader sees an entry whole or not at all. */
-	private static final class Entry<V> {
+	/** Holds a slot while its value is written; looked up by nobody. */
+	private static final class Claimed {
 
-		final Class<?> type;
-
-		final V value;
-
-		Entry(Class<?> type, V value) {
-			this.type = type;
-			this.value = value;
+		private Claimed() {
 		}
 
 	}
