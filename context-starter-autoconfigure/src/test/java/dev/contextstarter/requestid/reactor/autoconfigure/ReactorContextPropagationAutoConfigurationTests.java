@@ -1,12 +1,15 @@
 package dev.contextstarter.requestid.reactor.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.context.ContextRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -61,6 +64,28 @@ class ReactorContextPropagationAutoConfigurationTests {
 			assertThat(hopsFromAScope("auto-1")).isEqualTo("auto-1");
 		});
 		assertThat(Hooks.isAutomaticContextPropagationEnabled()).isFalse();
+	}
+
+	@Test
+	void automaticPropagationLeavesNoContextOnTheWorkersItHoppedTo() {
+		this.contextRunner.withPropertyValues("context.reactor.automatic-propagation=true").run((context) -> {
+			Map<String, Thread> workers = new ConcurrentHashMap<>();
+			try (RequestIdContextHolder.Scope scope = RequestIdContextHolder.open(RequestIdContext.of("auto-2"))) {
+				String seen = Mono.fromCallable(() -> {
+					workers.put("subscribeOn", Thread.currentThread());
+					return String.valueOf(RequestIdContextHolder.currentRequestId());
+				}).subscribeOn(Schedulers.boundedElastic()).publishOn(Schedulers.parallel()).map((id) -> {
+					workers.put("publishOn", Thread.currentThread());
+					return id;
+				}).block();
+				assertThat(seen).isEqualTo("auto-2");
+			}
+			// Once their tasks end, the workers hold no request's context.
+			workers.forEach((hop, worker) -> Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.untilAsserted(
+						() -> assertThat(RequestIdContextHolder.currentOf(worker)).as(hop + " on " + worker).isNull()));
+		});
 	}
 
 	private static String hopsFromAScope(String requestId) {
