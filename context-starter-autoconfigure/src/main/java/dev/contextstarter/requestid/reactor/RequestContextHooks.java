@@ -177,7 +177,6 @@ final class RequestContextHooks {
 	 * @param publisher what the operator's function returned
 	 * @return the publisher for the operator to subscribe to
 	 */
-	@SuppressWarnings("unchecked")
 	static @Nullable Object delivering(@Nullable Object publisher) {
 		if (publisher == null || delivers(publisher)) {
 			return publisher;
@@ -241,8 +240,14 @@ final class RequestContextHooks {
 		};
 	}
 
+	/**
+	 * {@code publisher} behind a step that restores its subscriber's own context.
+	 * @param publisher a publisher, typed as the assembly hook gets it
+	 * @return the restoring {@code Mono} or {@code Flux}, or {@code publisher} when it is
+	 * neither
+	 */
 	@SuppressWarnings("unchecked")
-	private static Object restoring(Object publisher) {
+	static Object restoring(Object publisher) {
 		if (publisher instanceof Mono<?> mono) {
 			return RequestContextRestoring.mono((Mono<Object>) mono);
 		}

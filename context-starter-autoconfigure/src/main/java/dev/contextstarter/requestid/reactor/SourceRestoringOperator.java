@@ -90,8 +90,7 @@ final class SourceRestoringOperator {
 	static Object restoreBelow(Object operator) {
 		Class<?> optimizable = OPTIMIZABLE_OPERATOR;
 		if (optimizable == null || !optimizable.isInstance(operator)) {
-			return (operator instanceof Mono<?> mono) ? RequestContextRestoring.mono((Mono<Object>) mono)
-					: (operator instanceof Flux<?> flux) ? RequestContextRestoring.flux((Flux<Object>) flux) : operator;
+			return RequestContextHooks.restoring(operator);
 		}
 		if (operator instanceof Mono<?> mono) {
 			return new BelowMono<>((Mono<Object>) mono);
